@@ -1,0 +1,456 @@
+"""Read a filled workbook into a validated model, collecting every problem with its sheet, row and column.
+
+This is the only module (with blank.py) that talks to openpyxl.  It refuses files that are not .xlsx before
+openpyxl sees them (openpyxl's own errors are English and vague), converts cells by the kind the schema declares,
+and maps every Pydantic error back to the cell its value came from.  Nothing is raised for a content problem: the
+caller gets all of them in a `Loaded` and decides (check prints them, render refuses on any error).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import ValidationError
+
+from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
+from docgen.models import Application, EventDate, PersonName
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile
+from docgen.rules import check_application
+from docgen.schema import SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
+from docgen.text import clean_cell_text, parse_month_year
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # openpyxl does not stop zip bombs
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and any password-protected Office file
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Loaded:
+    """The outcome of reading one workbook: the model when it is valid, and every problem found."""
+
+    path: Path
+    spec: WorkbookSpec | None
+    model: Application | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+class _Conversion(Exception):
+    """A cell that cannot be converted to its declared kind; the message says what is expected."""
+
+
+# --- the file itself -------------------------------------------------------------------------------------------
+
+
+def check_file(path: Path) -> None:
+    """Refuse anything that is not a readable .xlsx, with a message a user can act on."""
+    if not path.exists():
+        raise WorkbookFileError(path, "файл не найден")
+    if path.is_dir():
+        raise WorkbookFileError(path, "это папка, а не книга Excel")
+    if path.name.startswith("~$"):
+        raise WorkbookFileError(
+            path, "это служебный файл блокировки Excel, а не книга; выберите файл без «~$» в начале имени"
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".xlsb"):
+        raise WorkbookFileError(
+            path, f"формат {suffix} не поддерживается; сохраните книгу как «Книга Excel (.xlsx)»"
+        )
+    if suffix in (".ods", ".csv"):
+        raise WorkbookFileError(
+            path, f"формат {suffix} не поддерживается; сохраните книгу как «Книга Excel 2007-365 (.xlsx)»"
+        )
+    if suffix not in (".xlsx", ".xlsm"):
+        raise WorkbookFileError(path, "ожидается книга Excel с расширением .xlsx")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise WorkbookFileError(
+            path, f"файл слишком большой ({size // (1024 * 1024)} МБ, допустимо до {MAX_FILE_BYTES >> 20} МБ)"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise WorkbookFileError(
+            path, "книга защищена паролем или сохранена в старом формате .xls; снимите пароль и сохраните как .xlsx"
+        )
+    if not zipfile.is_zipfile(path):
+        raise WorkbookFileError(path, "файл повреждён или это не книга Excel (.xlsx), а файл другого типа")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
+                raise WorkbookFileError(
+                    path, "это таблица LibreOffice (.ods) с расширением .xlsx; сохраните её как .xlsx"
+                )
+            if "xl/workbook.xml" not in names:
+                raise WorkbookFileError(path, "в файле нет книги Excel; возможно, это документ другого типа")
+            if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED_BYTES:
+                raise WorkbookFileError(path, "книга слишком велика после распаковки")
+    except zipfile.BadZipFile as exc:
+        raise WorkbookFileError(path, "файл повреждён (архив .xlsx не читается)") from exc
+
+
+def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
+    try:
+        return openpyxl.load_workbook(path, data_only=data_only)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise WorkbookFileError(path, "файл повреждён, openpyxl не смог его прочитать") from exc
+    except Exception as exc:  # lxml/defusedxml raise their own types for broken or hostile XML
+        raise WorkbookFileError(path, f"файл повреждён ({type(exc).__name__})") from exc
+
+
+def _formula_cells(path: Path) -> set[tuple[str, str]]:
+    """Return (sheet, coordinate) of every formula cell; cheap when the workbook has none."""
+    with zipfile.ZipFile(path) as zf:
+        if not any(re.search(rb"<(?:\w+:)?f[ >/]", zf.read(n)) for n in zf.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return set()
+    wb = _open(path, data_only=False)
+    try:
+        return {(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"}
+    finally:
+        wb.close()
+
+
+# --- cells -----------------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = clean_cell_text(str(value))
+    return text or None
+
+
+def _date_from_text(text: str) -> date:
+    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*г\.?)?", text)
+    m2 = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    try:
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if m2:
+            return date(int(m2.group(1)), int(m2.group(2)), int(m2.group(3)))
+    except ValueError as exc:
+        raise _Conversion("такой даты нет в календаре") from exc
+    raise _Conversion("ожидается дата в виде ДД.ММ.ГГГГ")
+
+
+def _date(value: Any, epoch: datetime) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value <= 2958465:
+            raise _Conversion("ожидается дата в виде ДД.ММ.ГГГГ, а не число")
+        converted = from_excel(value, epoch=epoch)
+        return converted.date() if isinstance(converted, datetime) else converted  # type: ignore[no-any-return]
+    return _date_from_text(str(value).strip())
+
+
+def _event_date(value: Any, epoch: datetime) -> EventDate:
+    if isinstance(value, str):
+        month = parse_month_year(value)
+        if month:
+            return EventDate(year=month[0], month=month[1])
+        try:
+            day = _date_from_text(value.strip())
+        except _Conversion as exc:
+            raise _Conversion("ожидается дата ДД.ММ.ГГГГ или месяц и год, например «ноябрь 2023»") from exc
+    else:
+        day = _date(value, epoch)
+    return EventDate(year=day.year, month=day.month, day=day.day)
+
+
+def _school_year(value: Any) -> int:
+    text = _text(value) or ""
+    m = re.fullmatch(r"(\d{4})\s*[-–/]\s*(\d{4})(?:\s*(?:уч\.?|учебный)\s*(?:г\.?|год))?", text)
+    if m and int(m.group(2)) == int(m.group(1)) + 1:
+        return int(m.group(1))
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    raise _Conversion("ожидается учебный год вида 2023-2024")
+
+
+def _convert(column: Column, value: Any, epoch: datetime) -> Any:
+    if column.kind is Kind.DATE:
+        return _date(value, epoch)
+    if column.kind is Kind.EVENT_DATE:
+        return _event_date(value, epoch)
+    if column.kind is Kind.SCHOOL_YEAR:
+        return _school_year(value)
+    return _text(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not clean_cell_text(value))
+
+
+# --- the reader ------------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Collect values and problems from one open workbook following one spec."""
+
+    def __init__(self, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]]) -> None:
+        self.wb = wb
+        self.spec = spec
+        self.formulas = formulas
+        self.epoch: datetime = wb.epoch
+        self.problems: list[Problem] = []
+        self.cells: dict[Loc, CellRef] = {}
+        self.failed: set[Loc] = set()  # converted with an error already reported: no second Pydantic message
+
+    def problem(self, message: str, where: CellRef | None, *, severity: Severity = Severity.ERROR,
+                value: Any = None) -> None:
+        self.problems.append(Problem(message, where, severity=severity, value=value))
+
+    def read_cell(self, ws: Worksheet, cell: Cell, column: Column, loc: Loc, data: dict[str, Any]) -> None:
+        ref = CellRef(ws.title, cell.row, cell.column_letter, column.label)
+        self.cells[loc] = ref
+        value = cell.value
+        if (ws.title, cell.coordinate) in self.formulas and value is None:
+            self.failed.add(loc)
+            self.problem("формула без сохранённого значения: откройте файл в Excel или LibreOffice Calc "
+                         "и сохраните его, чтобы в ячейке появилось значение", ref)
+            return
+        if isinstance(value, str) and value.startswith("#") and cell.data_type == "e":
+            self.failed.add(loc)
+            self.problem(f"ошибка в формуле ({value}); исправьте формулу или введите значение", ref)
+            return
+        if _is_empty(value):
+            return
+        try:
+            converted = _convert(column, value, self.epoch)
+        except _Conversion as exc:
+            self.failed.add(loc)
+            self.problem(str(exc), ref, value=value)
+            return
+        if column.strict_choices and column.kind is Kind.TEXT and converted not in self.choices(column):
+            self.failed.add(loc)
+            options = ", ".join(self.choices(column))
+            self.problem(f"значение «{converted}» не из списка; допустимо: {options}", ref, value=value)
+            return
+        _put(data, column.key, converted)
+
+    def choices(self, column: Column) -> tuple[str, ...]:
+        if column.choices == "profiles":
+            return tuple(available())
+        from docgen.schema import LISTS  # noqa: PLC0415 - the lists are data, looked up late on purpose
+
+        return LISTS.get(column.choices or "", ())
+
+    def merged_problems(self, ws: Worksheet, first_row: int, columns: Iterable[int]) -> None:
+        wanted = set(columns)
+        for rng in ws.merged_cells.ranges:
+            if rng.max_row >= first_row and any(rng.min_col <= c <= rng.max_col for c in wanted):
+                self.problem(
+                    f"объединённые ячейки {rng.coord} в области данных: разъедините их "
+                    "(«Объединить ячейки» → снять), каждое значение — в своей ячейке",
+                    CellRef(ws.title, rng.min_row, get_column_letter(rng.min_col)),
+                )
+
+    def read_form(self, sheet: FormSheet, data: dict[str, Any]) -> None:
+        ws = self.wb[sheet.name]
+        rows: dict[str, int] = {}
+        for row in ws.iter_rows(min_col=1, max_col=1):
+            label = _text(row[0].value)
+            if label:
+                rows.setdefault(_norm(label), row[0].row)
+        self.merged_problems(ws, 1, [2])
+        for column in sheet.fields:
+            row_no = rows.get(_norm(column.label))
+            if row_no is None:
+                self.problem(f"нет строки «{column.label}» в столбце A; верните её (см. пустую книгу: docgen new "
+                             f"{self.spec.kind})", CellRef(sheet.name))
+                self.failed.add(_loc(column.key))
+                continue
+            self.read_cell(ws, ws.cell(row=row_no, column=2), column, _loc(column.key), data)
+
+    def read_table(self, sheet: TableSheet, data: dict[str, Any]) -> None:
+        ws = self.wb[sheet.name]
+        headers: dict[str, int] = {}
+        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+            text = _text(cell.value)
+            if text:
+                headers.setdefault(_norm(text), cell.column)
+        found: dict[str, int] = {}
+        for column in sheet.columns:
+            index = headers.get(_norm(column.label))
+            if index is None:
+                self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1)", CellRef(sheet.name))
+            else:
+                found[column.key] = index
+        known = {_norm(c.label) for c in sheet.columns}
+        extra = {h: i for h, i in headers.items() if h not in known}
+        self.cells[(sheet.key,)] = CellRef(sheet.name)
+        self.merged_problems(ws, 2, found.values())
+        records: list[dict[str, Any]] = []
+        for row in ws.iter_rows(min_row=2):
+            values = {c.column: c for c in row}
+            if all(_is_empty(c.value) for c in row):
+                continue
+            record: dict[str, Any] = {}
+            index_in_list = len(records)
+            for column in sheet.columns:
+                if column.key in found and found[column.key] in values:
+                    loc = (sheet.key, index_in_list, column.key)
+                    self.read_cell(ws, values[found[column.key]], column, loc, record)
+                elif column.key in found:
+                    self.cells[(sheet.key, index_in_list, column.key)] = CellRef(
+                        sheet.name, row[0].row, get_column_letter(found[column.key]), column.label)
+            for header, col in extra.items():
+                cell = values.get(col)
+                if cell is not None and not _is_empty(cell.value):
+                    self.problem(
+                        "столбец не входит в форму, его значение в документ не попадёт; перенесите текст в "
+                        "столбец формы или удалите столбец",
+                        CellRef(sheet.name, cell.row, cell.column_letter, header), severity=Severity.WARNING,
+                    )
+            records.append(record)
+        if not found:
+            self.failed.add((sheet.key,))
+        data[sheet.key] = records
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"[\s\u00a0]+", " ", label).strip().rstrip(":*").strip().lower().replace("ё", "е")
+
+
+def _loc(key: str) -> Loc:
+    return tuple(key.split("."))
+
+
+def _put(data: dict[str, Any], key: str, value: Any) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[last] = value
+
+
+def _where(loc: Loc, cells: dict[Loc, CellRef]) -> CellRef | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in cells:
+            return cells[loc[:end]]
+    return None
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "не заполнено; это обязательное поле",
+    "string_too_short": "не заполнено; это обязательное поле",
+    "too_short": "нет ни одной заполненной строки",
+    "date_from_datetime_inexact": "ожидается дата без времени",
+    "greater_than_equal": "значение слишком мало",
+    "less_than_equal": "значение слишком велико",
+}
+
+
+def _translate(error: Any) -> str:
+    if error["type"] == "docgen":
+        return str(error["msg"])
+    return _PYDANTIC_MESSAGES.get(error["type"], f"неверное значение ({error['msg']})")
+
+
+def detect_spec(wb: openpyxl.Workbook) -> WorkbookSpec | None:
+    """Return the spec whose main sheet the workbook has."""
+    for spec in SPECS.values():
+        if spec.form.name in wb.sheetnames:
+            return spec
+    return None
+
+
+def load(path: Path) -> Loaded:
+    """Read and validate one workbook; raise WorkbookFileError only when it is not a workbook at all."""
+    check_file(path)
+    formulas = _formula_cells(path)
+    wb = _open(path, data_only=True)
+    try:
+        spec = detect_spec(wb)
+        if spec is None:
+            expected = " или ".join(f"«{s.form.name}»" for s in SPECS.values())
+            raise WorkbookFileError(
+                path, f"не найден лист {expected}; создайте книгу командой «docgen new zayavka»"
+            )
+        return _read(path, wb, spec, formulas)
+    finally:
+        wb.close()
+
+
+def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]]) -> Loaded:
+    reader = _Reader(wb, spec, formulas)
+    missing = [name for name in spec.sheet_names if name not in wb.sheetnames]
+    for name in missing:
+        reader.problem(f"нет листа «{name}»; возьмите его из пустой книги (docgen new {spec.kind})",
+                       CellRef(name))
+    data: dict[str, Any] = {}
+    if spec.form.name not in missing:
+        reader.read_form(spec.form, data)
+    for table in spec.tables:
+        if table.name in missing:
+            reader.failed.add((table.key,))
+        else:
+            reader.read_table(table, data)
+
+    profile_name = data.pop("profile", None) or DEFAULT_PROFILE
+    try:
+        data["profile"] = load_profile(profile_name)
+    except InputError as exc:
+        reader.problem(str(exc), reader.cells.get(("profile",)))
+        return Loaded(path, spec, None, reader.problems)
+    head = data.get("org", {}).get("head_name")
+    if isinstance(head, str):
+        try:
+            data["org"]["head_name"] = PersonName.parse(head)
+        except ValueError as exc:
+            reader.failed.add(("org", "head_name"))
+            reader.problem(_message_of(exc), reader.cells.get(("org", "head_name")), value=head)
+
+    try:
+        model = Application.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if any(loc[: len(f)] == f for f in reader.failed):
+                continue
+            reader.problem(_translate(error), _where(loc, reader.cells))
+        return Loaded(path, spec, None, reader.problems)
+
+    for found in check_application(model):
+        reader.problems.append(Problem(found.message, _where(found.loc, reader.cells), found.rule,
+                                       found.severity))
+    return Loaded(path, spec, model, reader.problems)
+
+
+def _message_of(exc: ValueError) -> str:
+    return exc.message() if hasattr(exc, "message") else str(exc)

@@ -1,0 +1,79 @@
+"""Clean text from spreadsheets and set it in Russian official typography.
+
+Pure functions with no third-party imports: the loader cleans every string with `clean_cell_text`, and the
+render layer uses the typography helpers as Jinja filters.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+NBSP = "\u00a0"
+
+# Characters Word's XML cannot hold or docxtpl turns into structure (\a new paragraph, \f page break, \v, NUL…).
+# Newlines and tabs are kept: they are what the user typed (Alt+Enter in Excel).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \u2000-\u200a\u202f\u205f\u3000]+")
+
+MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
+MONTHS_NOMINATIVE = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+
+
+def clean_cell_text(value: str) -> str:
+    """Return a cell's text without control characters, with Unix newlines and no outer blanks.
+
+    Excel stores Alt+Enter as "\\n", but files that passed through Windows tools carry "\\r\\n" or a lone "\\r";
+    both become "\\n" so docxtpl renders one line break, not a stray character.  Runs of ordinary spaces inside a
+    line collapse to one; non-breaking spaces are kept because users type them on purpose.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    # Drop blank lines at the edges only: blank lines inside separate paragraphs the user meant.
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def tie_numbers(text: str) -> str:
+    """Put a non-breaking space after «№» and between initials and a surname.
+
+    «№ 477» and «В.В. Пустоваловой» must not break across lines (ГОСТ Р 7.0.97 practice).
+    """
+    text = re.sub(r"№\s*(?=\S)", "№" + NBSP, text)
+    # "В.В. Пустовалова", "В. В. Пустовалова" -> "В.В.\u00a0Пустовалова"
+    text = re.sub(r"\b([А-ЯЁA-Z])\.\s*([А-ЯЁA-Z])\.\s+(?=[А-ЯЁA-Z])", r"\1.\2." + NBSP, text)
+    # "Пустовалова В.В." -> "Пустовалова\u00a0В.В."
+    text = re.sub(r"(?<=[а-яё])\s+([А-ЯЁ])\.\s*([А-ЯЁ])\.", NBSP + r"\1.\2.", text)
+    return text
+
+
+def format_date(value: date) -> str:
+    """Format a date the numeric official way: 04.05.2023."""
+    return value.strftime("%d.%m.%Y")
+
+
+def format_date_words(value: date) -> str:
+    """Format a date in words with non-breaking spaces: «12» мая 2023 г."""
+    return f"«{value.day:02d}»{NBSP}{MONTHS_GENITIVE[value.month - 1]}{NBSP}{value.year}{NBSP}г."
+
+
+def parse_month_year(text: str) -> tuple[int, int] | None:
+    """Read «ноябрь 2023» (or «ноября 2023 г.») as (2023, 11); None when the text is something else."""
+    m = re.fullmatch(r"\s*([А-Яа-яЁё]+)\s+(\d{4})\s*(?:г\.?|года?)?\s*", text)
+    if not m:
+        return None
+    word = m.group(1).lower().replace("ё", "е")
+    for number, (nom, gen) in enumerate(zip(MONTHS_NOMINATIVE, MONTHS_GENITIVE, strict=True), start=1):
+        if word in (nom, gen, nom[:3], nom[:4]):
+            return int(m.group(2)), number
+    return None
