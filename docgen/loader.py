@@ -175,7 +175,7 @@ def _date(value: Any, epoch: datetime) -> date:
         if not 1 <= value <= 2958465:
             raise _Conversion("ожидается дата в виде ДД.ММ.ГГГГ, а не число")
         converted = from_excel(value, epoch=epoch)
-        return converted.date() if isinstance(converted, datetime) else converted  # type: ignore[no-any-return]
+        return converted.date() if isinstance(converted, datetime) else converted
     return _date_from_text(str(value).strip())
 
 
@@ -290,6 +290,7 @@ class _Reader:
                 rows.setdefault(_norm(label), row[0].row)
         self.merged_problems(ws, 1, [2])
         for column in sheet.fields:
+            _ensure_parents(data, column.key)  # so Pydantic names each missing field, not their parent
             row_no = rows.get(_norm(column.label))
             if row_no is None:
                 self.problem(f"нет строки «{column.label}» в столбце A; верните её (см. пустую книгу: docgen new "
@@ -350,6 +351,11 @@ def _norm(label: str) -> str:
 
 def _loc(key: str) -> Loc:
     return tuple(key.split("."))
+
+
+def _ensure_parents(data: dict[str, Any], key: str) -> None:
+    for part in key.split(".")[:-1]:
+        data = data.setdefault(part, {})
 
 
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
@@ -444,12 +450,24 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[t
             if any(loc[: len(f)] == f for f in reader.failed):
                 continue
             reader.problem(_translate(error), _where(loc, reader.cells))
-        return Loaded(path, spec, None, reader.problems)
+        return Loaded(path, spec, None, _in_sheet_order(reader.problems, spec))
 
     for found in check_application(model):
         reader.problems.append(Problem(found.message, _where(found.loc, reader.cells), found.rule,
                                        found.severity))
-    return Loaded(path, spec, model, reader.problems)
+    return Loaded(path, spec, model, _in_sheet_order(reader.problems, spec))
+
+
+def _in_sheet_order(problems: list[Problem], spec: WorkbookSpec) -> list[Problem]:
+    order = {name: index for index, name in enumerate(spec.sheet_names)}
+
+    def key(problem: Problem) -> tuple[int, int]:
+        where = problem.where
+        if where is None:
+            return (-1, 0)
+        return (order.get(where.sheet, len(order)), where.row or 0)
+
+    return sorted(problems, key=key)
 
 
 def _message_of(exc: ValueError) -> str:

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
 from pydantic_core import PydanticCustomError
 
-from docgen.text import NBSP, MONTHS_NOMINATIVE, format_date, tie_numbers
+from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, tie_numbers
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _PHONE_CHARS = re.compile(r"[\d\s()+\-–.,;]*(доб\.?\s*\d+)?[\d\s()+\-–.,;]*", re.IGNORECASE)

@@ -8,10 +8,10 @@ header (table sheets), not by position, so a user who moves a column does not br
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a cell holds; decides how the loader converts it and how the blank workbook formats it."""
 
     TEXT = "text"

@@ -50,6 +50,8 @@ def tie_numbers(text: str) -> str:
     «№ 477» and «В.В. Пустоваловой» must not break across lines (ГОСТ Р 7.0.97 practice).
     """
     text = re.sub(r"№\s*(?=\S)", "№" + NBSP, text)
+    # "г. Томска", "ул. Учебная": an abbreviation stays with the word it abbreviates
+    text = re.sub(r"(?<![А-Яа-яЁё])(г|ул|д|пр|пер|с|п)\.\s+(?=[А-ЯЁ\d])", "\\1." + NBSP, text)
     # "В.В. Пустовалова", "В. В. Пустовалова" -> "В.В.\u00a0Пустовалова"
     text = re.sub(r"\b([А-ЯЁA-Z])\.\s*([А-ЯЁA-Z])\.\s+(?=[А-ЯЁA-Z])", r"\1.\2." + NBSP, text)
     # "Пустовалова В.В." -> "Пустовалова\u00a0В.В."

@@ -1,0 +1,5 @@
+"""Run docgen as `python -m docgen`."""
+
+from docgen.cli import main
+
+main()

@@ -1,0 +1,219 @@
+"""Offer the command line: `docgen new`, `docgen check`, `docgen render`, all in Russian.
+
+The only module that prints.  Every DocgenError becomes its Russian message on stderr and an exit code (1: the
+data or a document failed, 2: the command was called wrongly or the machine lacks LibreOffice); a traceback is a
+bug.  click's own messages are English, so usage errors are translated here too.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen.blank import build_blank
+from docgen.errors import DocgenError, Problem
+from docgen.loader import load
+from docgen.output import staging
+from docgen.pipeline import FORMATS, expand, render_many
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile
+from docgen.schema import SPECS
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _help_option() -> click.Option:
+    return click.Option(["-h", "--help"], is_flag=True, expose_value=False, is_eager=True,
+                        help="Показать эту справку и выйти.", callback=_show_help)
+
+
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit(0)
+
+
+class _Russian:
+    """Russian headings for click's help pages."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option:
+        return _help_option()
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Использование: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _ru(text)) for p in self.get_params(ctx)  # type: ignore[attr-defined]
+                if (record := p.get_help_record(ctx)) for name, text in [record]]
+        if rows:
+            with formatter.section("Параметры"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            commands = [(name, cmd.get_short_help_str(80)) for name in self.list_commands(ctx)
+                        if (cmd := self.get_command(ctx, name)) is not None]
+            with formatter.section("Команды"):
+                formatter.write_dl(commands)
+
+
+def _ru(text: str) -> str:
+    return text.replace("[required]", "[обязательно]").replace("default:", "по умолчанию:")
+
+
+class RuCommand(_Russian, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        super().__init__(*args, **kwargs)
+
+
+class RuGroup(_Russian, click.Group):
+    command_class = RuCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[ПАРАМЕТРЫ]")
+        kwargs.setdefault("subcommand_metavar", "КОМАНДА [АРГУМЕНТЫ]…")
+        super().__init__(*args, **kwargs)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Commands are listed by format_options, under a Russian heading."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            click.echo(f"Ошибка: {_usage_message(exc)}", err=True)
+            click.echo("Справка: docgen --help", err=True)
+            code = EXIT_USAGE
+        except click.Abort:
+            click.echo("Прервано.", err=True)
+            code = EXIT_FAILED
+        except DocgenError as exc:
+            click.echo(str(exc), err=True)
+            code = exc.exit_code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        return f"не указан обязательный аргумент {exc.param.human_readable_name}"
+    if isinstance(exc, click.NoSuchOption):
+        return f"неизвестный параметр {exc.option_name}"
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
+        return f"неверное значение {name}: {exc.message}".replace("  ", " ")
+    text = exc.format_message()
+    if text.startswith("No such command"):
+        return f"неизвестная команда {text.split(' ', 3)[-1].rstrip('.')}; команды: new, check, render"
+    if "requires an argument" in text:
+        return f"параметру {text.split()[1]} нужно значение"
+    if text.startswith("Got unexpected extra argument"):
+        return f"лишние аргументы: {text.split('(')[-1].rstrip(').')}"
+    return text
+
+
+@click.group(cls=RuGroup, context_settings={"max_content_width": 100})
+def main() -> None:
+    """docgen — официальные документы стажировочных площадок из книг Excel.
+
+    \b
+    1. docgen new zayavka -o заявка.xlsx   — пустая книга для заполнения
+    2. docgen check заявка.xlsx            — все ошибки книги сразу
+    3. docgen render заявка.xlsx -o out/   — документ .docx и .pdf
+    """
+
+
+@main.command("new")
+@click.argument("kind", metavar="ВИД")
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path), metavar="ФАЙЛ",
+              help="Куда сохранить книгу (.xlsx).")
+@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, metavar="ПРОФИЛЬ",
+              help="Муниципалитет: " + ", ".join(available()) + ".")
+@click.option("--force", is_flag=True, help="Заменить существующий файл.")
+def new(kind: str, output: Path, profile: str, force: bool) -> int:
+    """Создать пустую книгу для заполнения. ВИД: zayavka (заявка)."""
+    if kind not in SPECS:
+        raise click.BadParameter(f"«{kind}»; доступно: {', '.join(SPECS)}", param_hint="ВИД")
+    if output.suffix.lower() != ".xlsx":
+        raise click.BadParameter("имя файла должно оканчиваться на .xlsx", param_hint="-o")
+    load_profile(profile)
+    if output.exists() and not force:
+        click.echo(f"Файл «{output}» уже существует; чтобы заменить его, добавьте --force", err=True)
+        return EXIT_FAILED
+    with staging(output.parent if str(output.parent) else Path()) as folder:
+        staged = folder / output.name
+        build_blank(SPECS[kind], profile).save(staged)
+        staged.replace(output)
+    click.echo(f"Создана книга «{output}». Заполните её и проверьте: docgen check \"{output}\"")
+    return EXIT_OK
+
+
+@main.command("check")
+@click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА…", type=click.Path(path_type=Path))
+def check(workbooks: tuple[Path, ...]) -> int:
+    """Проверить книги и показать все ошибки и предупреждения."""
+    failed = 0
+    for path in expand(workbooks):
+        try:
+            loaded = load(path)
+        except DocgenError as exc:
+            click.echo(str(exc), err=True)
+            failed += 1
+            continue
+        errors, warnings = loaded.errors, loaded.warnings
+        status = "ошибок нет" if not errors else f"ошибок — {len(errors)}"
+        click.echo(f"Файл «{path.name}»: {status}, предупреждений — {len(warnings)}.")
+        for problem in [*errors, *warnings]:
+            click.echo(_line(problem))
+        failed += bool(errors)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _line(problem: Problem) -> str:
+    mark = "ошибка" if problem.is_error else "предупреждение"
+    return f"  • [{mark}] {problem}"
+
+
+def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
+    if value == "both":
+        return FORMATS
+    if value not in FORMATS:
+        raise click.BadParameter(f"«{value}»; допустимо: docx, pdf, both")
+    return (value,)
+
+
+@main.command("render")
+@click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА_ИЛИ_ПАПКА…", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, metavar="ПАПКА",
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Папка для документов.")
+@click.option("--format", "formats", default="both", callback=_formats, metavar="docx|pdf|both",
+              help="Какие файлы создать (по умолчанию оба).")
+@click.option("--template", type=click.Path(path_type=Path, dir_okay=False), metavar="ФАЙЛ",
+              help="Свой шаблон .docx вместо встроенного.")
+@click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
+def render(workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], template: Path | None,
+           force: bool) -> int:
+    """Создать документы (.docx и .pdf) из заполненных книг."""
+    sources = expand(workbooks)
+    if not sources:
+        click.echo("Не найдено ни одной книги .xlsx.", err=True)
+        return EXIT_FAILED
+    outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template)
+    for outcome in outcomes:
+        if outcome.ok:
+            names = ", ".join(f"«{p}»" for p in outcome.written)
+            click.echo(f"Файл «{outcome.source.name}»: создано {names}")
+        else:
+            click.echo(str(outcome.error), err=True)
+        for warning in outcome.warnings:
+            click.echo(f"  • [предупреждение] {warning}")
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"Готово: {len(outcomes) - len(failed)} из {len(outcomes)}"
+               + (f", с ошибками: {len(failed)}." if failed else "."))
+    if failed:
+        return max((o.error.exit_code for o in failed if o.error is not None), default=EXIT_FAILED)
+    return EXIT_OK

@@ -1,0 +1,100 @@
+"""Name output files safely and put them in place atomically, never over a different file without --force.
+
+Files are first written to a staging folder inside the output folder (same file system), then each is moved into
+place with `os.replace`: a reader sees either the old file or the whole new one, never half of it.  Every target is
+checked for conflicts before the first move, so a refused run leaves the output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from docgen.errors import OutputError, OutputExistsError
+
+MAX_STEM = 150  # leaves room for the folder in Windows' 260-character paths
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$")
+
+
+def safe_file_name(stem: str) -> str:
+    """Return `stem` usable as a file name on Windows, macOS and Linux, keeping it readable.
+
+    Straight quotes become «ёлочки», path separators and colons become a dash, other forbidden characters go;
+    trailing dots and spaces (which Windows drops silently) are removed.
+    """
+    text = stem.replace("\u00a0", " ")
+    # "Школа "Радуга"" -> "Школа «Радуга»": alternate opening and closing quotes
+    parts = text.split('"')
+    text = "".join(p + ("«" if i % 2 == 0 else "»") for i, p in enumerate(parts[:-1])) + parts[-1]
+    text = re.sub(r"\s*[/\\|:]\s*", "-", text)
+    text = _FORBIDDEN.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip().rstrip(". ")
+    if len(text) > MAX_STEM:
+        text = text[:MAX_STEM].rstrip(". ")
+    if not text or _RESERVED.match(text):
+        text = f"документ {text}".strip()
+    return text
+
+
+_PDF_VOLATILE = re.compile(
+    rb"/(?:CreationDate|ModDate)\s*\([^)]*\)|/ID\s*\[[^\]]*\]|/DocChecksum\s*/[0-9A-Fa-f]+"
+    rb"|<xmp:(?:CreateDate|ModifyDate|MetadataDate)>[^<]*<|uuid:[0-9a-fA-F-]+"
+)
+
+
+def same_content(existing: Path, new: Path) -> bool:
+    """Tell whether two output files hold the same document (PDF dates and ids aside)."""
+    old, fresh = existing.read_bytes(), new.read_bytes()
+    if old == fresh:
+        return True
+    if new.suffix.lower() == ".pdf":
+        return _PDF_VOLATILE.sub(b"", old) == _PDF_VOLATILE.sub(b"", fresh)
+    return False
+
+
+@contextlib.contextmanager
+def staging(out_dir: Path) -> Iterator[Path]:
+    """Yield a private folder inside `out_dir` for files that are not ready; remove it afterwards."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".docgen-", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(out_dir, f"папку нельзя создать или в неё нельзя писать ({exc.strerror})") from exc
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish(files: list[tuple[Path, Path]], *, force: bool) -> list[Path]:
+    """Move staged files to their targets; refuse before moving anything if a different target exists.
+
+    `files` holds (staged, target) pairs.  An existing target with the same content is left as it is.
+    """
+    conflicts = [t for s, t in files if t.exists() and not force and not same_content(t, s)]
+    if conflicts:
+        raise OutputExistsError(conflicts[0])
+    written = []
+    for staged, target in files:
+        if target.exists() and same_content(target, staged):
+            written.append(target)
+            continue
+        try:
+            staged.replace(target)
+        except OSError as exc:
+            raise OutputError(target, f"не удалось записать ({exc.strerror})") from exc
+        written.append(target)
+    return written
+
+
+def write_atomically(target: Path, data: bytes, *, force: bool) -> None:
+    """Write one file atomically; refuse to replace an existing different file without `force`."""
+    with staging(target.parent) as folder:
+        staged = folder / target.name
+        staged.write_bytes(data)
+        publish([(staged, target)], force=force)

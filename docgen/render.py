@@ -1,0 +1,144 @@
+"""Fill a .docx template with a model through docxtpl, safely, and return the document's bytes.
+
+Safety settings that docxtpl leaves off by default:
+- autoescape: «A & B», «<5 лет» would otherwise vanish or break the XML;
+- StrictUndefined: a misspelt name is an error, never an empty place in a signed paper;
+- `finalize` refuses None, which Jinja would print as the word «None»;
+- the template's names are checked against the model (`contract.py`) when the template is loaded.
+Values reach Word exactly as typed: docxtpl turns "\\n" into a line break; the `paragraphs` filter turns it into a
+new paragraph with the same formatting.  The .docx is written with fixed zip timestamps so the same data always
+gives the same bytes (re-rendering an unchanged workbook is then a no-op, not a conflict).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from lxml import etree
+from pydantic import BaseModel
+
+from docgen.contract import Part, check_parts
+from docgen.errors import RenderError, TemplateContractError, TemplateError
+from docgen.text import format_date, format_date_words, tie_numbers
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_HEADER_FOOTER = re.compile(r"word/(header|footer)\d*\.xml")
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        raise UndefinedError("пустое значение (None) в шаблоне; используйте {% if … %}")
+    return value
+
+
+def _paragraphs(value: str) -> str:
+    """Make each line of a multi-line value its own paragraph with the template paragraph's formatting."""
+    return str(value).replace("\n", "\a")
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "paragraphs": _paragraphs,
+    "typeset": tie_numbers,
+    "date": format_date,
+    "date_words": format_date_words,
+}
+
+
+def make_env() -> Environment:
+    """Return the Jinja environment every template is rendered with."""
+    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env.filters.update(FILTERS)
+    return env
+
+
+def template_path(name: str) -> Path:
+    return TEMPLATE_DIR / name
+
+
+def context_of(model: BaseModel) -> dict[str, Any]:
+    """Expose a model's fields and computed fields as the template's top-level names (objects, not dumps)."""
+    names = [*type(model).model_fields, *type(model).model_computed_fields]
+    return {name: getattr(model, name) for name in names}
+
+
+class Renderer:
+    """Render one template for one model class; check its contract once, at construction."""
+
+    def __init__(self, template: Path, model: type[BaseModel]) -> None:
+        self.template = template
+        self.model = model
+        try:
+            self.blob = template.read_bytes()
+        except OSError as exc:
+            raise TemplateError(template, "файл шаблона не найден или не читается") from exc
+        self.env = make_env()
+        self._check_contract()
+
+    def _parts(self) -> list[Part]:
+        doc = self._load()
+        parts = [Part("основной текст", _with_paragraph_lines(doc.patch_xml(doc.get_xml())))]
+        for uri, name in ((doc.HEADER_URI, "верхний колонтитул"), (doc.FOOTER_URI, "нижний колонтитул")):
+            for _, part in doc.get_headers_footers(uri):
+                parts.append(Part(name, _with_paragraph_lines(doc.patch_xml(doc.get_part_xml(part)))))
+        return parts
+
+    def _load(self) -> DocxTemplate:
+        doc = DocxTemplate(io.BytesIO(self.blob))
+        try:
+            doc.init_docx()
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise TemplateError(self.template, "это не документ Word (.docx)") from exc
+        return doc
+
+    def _check_contract(self) -> None:
+        try:
+            violations = check_parts(self.env, self._parts(), self.model)
+        except TemplateSyntaxError as exc:
+            where = getattr(exc, "docgen_where", "")
+            raise TemplateError(self.template, f"ошибка в теге шаблона ({exc.message}); {where}") from exc
+        if violations:
+            raise TemplateContractError(self.template, [(v.name, v.where) for v in violations])
+
+    def render(self, model: BaseModel) -> bytes:
+        """Return the filled .docx as bytes; the same model always gives the same bytes."""
+        doc = self._load()
+        try:
+            doc.render(context_of(model), jinja_env=self.env, autoescape=True)
+        except UndefinedError as exc:
+            raise RenderError(f"Шаблон «{self.template.name}»: {exc.message}") from exc
+        except JinjaTemplateError as exc:
+            raise RenderError(f"Шаблон «{self.template.name}»: ошибка заполнения ({exc})") from exc
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"Шаблон «{self.template.name}»: документ получился повреждённым ({exc})") from exc
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return normalize_docx(buffer.getvalue())
+
+
+def _with_paragraph_lines(xml: str) -> str:
+    # docxtpl renders with one paragraph per line; parse the same way so line numbers name paragraphs.
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def normalize_docx(blob: bytes) -> bytes:
+    """Rewrite a .docx zip with fixed timestamps and order, so equal content gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
