@@ -29,7 +29,7 @@ from docgen.models import Application, EventDate, PersonName
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.rules import check_application
 from docgen.schema import SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
-from docgen.text import clean_cell_text, parse_month_year
+from docgen.text import clean_cell_text, decode_ooxml_escapes, parse_month_year
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # openpyxl does not stop zip bombs
@@ -149,7 +149,7 @@ def _text(value: Any) -> str | None:
         value = value.date()
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    text = clean_cell_text(str(value))
+    text = clean_cell_text(decode_ooxml_escapes(str(value)))
     return text or None
 
 

@@ -26,6 +26,18 @@ MONTHS_NOMINATIVE = (
 )
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def decode_ooxml_escapes(value: str) -> str:
+    """Decode Excel's «_x0007_» escapes, which openpyxl leaves in shared strings.
+
+    Excel writes characters XML cannot hold (control characters) as _xHHHH_, and a literal «_x0041_» typed by a
+    user as «_x005F_x0041_»; decoding left to right restores both correctly.
+    """
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
 def clean_cell_text(value: str) -> str:
     """Return a cell's text without control characters, with Unix newlines and no outer blanks.
 

@@ -1,0 +1,109 @@
+"""One or many workbooks to files: names, atomic publication, conflicts, failures isolated per workbook."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from docgen.errors import ConversionError, OutputError, OutputExistsError, WorkbookInvalidError
+from docgen.pipeline import expand, render_many
+from tests.conftest import FakeConverter
+
+STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_example_gives_docx_and_pdf_with_the_order_s_file_name(example: Path, tmp_path: Path) -> None:
+    fake = FakeConverter()
+    [outcome] = render_many([example], tmp_path, converter_factory=lambda: fake)
+    assert outcome.ok, outcome.error
+    assert names(tmp_path) == [f"{STEM}.docx", f"{STEM}.pdf"]  # and no staging folder left behind
+    assert fake.calls == [[f"{STEM}.docx"]]
+    doc = Document(io.BytesIO((tmp_path / f"{STEM}.docx").read_bytes()))
+    assert doc.paragraphs[0].text == "Директору МАУ ИМЦ"
+
+
+def test_one_format_only(example: Path, tmp_path: Path) -> None:
+    [outcome] = render_many([example], tmp_path, formats=("docx",))
+    assert outcome.ok
+    assert names(tmp_path) == [f"{STEM}.docx"]
+
+
+def test_broken_workbook_is_reported_and_the_rest_is_made(
+        example: Path, edited: Callable[..., Path], tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B4"] = "Школа/Лицей"  # a short name with a slash
+        wb["Заявка"]["B9"] = "не-почта"
+    broken = edited(edit, "сломанная.xlsx")
+    out = tmp_path / "out"
+    good, bad = render_many([example, broken], out, converter_factory=FakeConverter)
+    assert good.ok
+    assert isinstance(bad.error, WorkbookInvalidError)
+    assert "Лист «Заявка», строка 9, столбец B («E-mail»)" in str(bad.error)
+    assert names(out) == [f"{STEM}.docx", f"{STEM}.pdf"]
+
+
+def test_file_name_is_made_safe(edited: Callable[..., Path], tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B4"] = 'МАОУ СОШ № 16/32 "Сеть": филиал?'
+    out = tmp_path / "out"
+    [outcome] = render_many([edited(edit)], out, formats=("docx",))
+    assert outcome.ok, outcome.error
+    assert names(out) == ["Заявка стажировочная ОО МАОУ СОШ № 16-32 «Сеть»-филиал.docx"]
+
+
+def test_different_existing_file_is_kept_without_force(example: Path, tmp_path: Path) -> None:
+    target = tmp_path / f"{STEM}.docx"
+    target.write_bytes(b"old signed version")
+    [outcome] = render_many([example], tmp_path, converter_factory=FakeConverter)
+    assert isinstance(outcome.error, OutputExistsError)
+    assert "--force" in str(outcome.error)
+    assert target.read_bytes() == b"old signed version"
+    assert names(tmp_path) == [f"{STEM}.docx"]  # the PDF was not published either: all or nothing
+    [forced] = render_many([example], tmp_path, converter_factory=FakeConverter, force=True)
+    assert forced.ok
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_rerun_with_the_same_data_needs_no_force(example: Path, tmp_path: Path) -> None:
+    first = render_many([example], tmp_path, formats=("docx",))
+    second = render_many([example], tmp_path, formats=("docx",))
+    assert first[0].ok and second[0].ok
+
+
+def test_conversion_failure_publishes_nothing_for_that_workbook(example: Path, tmp_path: Path) -> None:
+    fake = FakeConverter(fail={STEM})
+    [outcome] = render_many([example], tmp_path, converter_factory=lambda: fake)
+    assert isinstance(outcome.error, ConversionError)
+    assert names(tmp_path) == []
+
+
+def test_two_workbooks_with_the_same_name_do_not_overwrite_each_other(
+        example: Path, example_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first, second = render_many([example, example_copy], out, formats=("docx",))
+    assert first.ok
+    assert isinstance(second.error, OutputError)
+    assert "то же имя файла" in str(second.error)
+
+
+def test_expand_folders_skips_lock_files(example_copy: Path) -> None:
+    folder = example_copy.parent
+    (folder / "~$заявка.xlsx").write_bytes(b"lock")
+    (folder / "заметки.txt").write_text("x", encoding="utf-8")
+    assert expand([folder]) == [example_copy]
+
+
+def test_unwritable_output_is_a_russian_error(example: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "файл"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="папку нельзя создать"):
+        render_many([example], blocker / "out", formats=("docx",))

@@ -1,0 +1,204 @@
+"""The заявка document itself: read back with python-docx, cell by cell, style by style."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from docgen.errors import RenderError
+from docgen.loader import load
+from docgen.models import Application
+from docgen.render import Renderer, context_of, template_path
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(template_path("zayavka.docx"), Application)
+
+
+def render(renderer: Renderer, path: Path) -> Document:
+    loaded = load(path)
+    assert loaded.model is not None, [str(p) for p in loaded.errors]
+    return Document(io.BytesIO(renderer.render(loaded.model)))
+
+
+def texts(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def test_addressee_title_and_signature(renderer: Renderer, example: Path) -> None:
+    doc = render(renderer, example)
+    paragraphs = texts(doc)
+    assert paragraphs[0] == "Директору МАУ ИМЦ"
+    assert paragraphs[1] == f"В.В.{NBSP}Пустоваловой"
+    assert paragraphs[2] == (f"Горбунова Елена Аркадьевна, директор МАОУ гимназия №{NBSP}56 г.{NBSP}Томска")
+    assert "Заявка" in paragraphs
+    assert "на присвоение статуса стажировочной площадки города Томска" in paragraphs
+    assert f"«12»{NBSP}мая{NBSP}2023{NBSP}г." in paragraphs
+    signature = doc.tables[-1]
+    assert signature.cell(0, 0).text == "Руководитель\nобразовательной организации"
+    assert signature.cell(0, 2).text == f"/ Е.А.{NBSP}Горбунова"
+    assert signature.cell(1, 1).text == "(подпись)"
+    assert signature.cell(1, 2).text == "(расшифровка подписи)"
+
+
+def test_points_in_order_with_multiline_text_as_paragraphs(renderer: Renderer, example: Path) -> None:
+    paragraphs = texts(render(renderer, example))
+    heads = [p for p in paragraphs if re.match(r"^[1-5]\. ", p)]
+    assert [h[:2] for h in heads] == ["1.", "2.", "3.", "4.", "5."]
+    loaded = load(example)
+    assert loaded.model is not None
+    # every line of the tasks became its own paragraph, none lost
+    for line in loaded.model.tasks.split("\n"):
+        assert line in paragraphs
+    assert "5. План деятельности/дорожная карта стажировочной площадки на 3 года (2023-2026)." in paragraphs
+
+
+def test_roadmap_table_rows_years_and_numbers(renderer: Renderer, example: Path) -> None:
+    doc = render(renderer, example)
+    roadmap = doc.tables[1]
+    rows = [[c.text for c in row.cells] for row in roadmap.rows]
+    assert rows[0][0] == "№ пп"
+    assert rows[0][5] == "Ответственный за организацию мероприятия, контактная информация"
+    years = [r[0] for r in rows if r[0].endswith("учебный год")]
+    assert years == ["2023-2024 учебный год", "2024-2025 учебный год", "2025-2026 учебный год"]
+    numbers = [r[0] for r in rows[1:] if r[0].isdigit()]
+    assert numbers == [str(n) for n in range(1, 10)]
+    loaded = load(example)
+    assert loaded.model is not None
+    first = loaded.model.roadmap[0]
+    row = next(r for r in rows if r[0] == "1")
+    assert row[1] == f"{first.title} (форма проведения: {first.form})"
+    assert row[2] == first.result
+    assert row[3] == "19.10.2023"
+    assert row[5] == f"{first.responsible}\n{first.contacts}"
+    month_row = next(r for r in rows if r[0] == "2")
+    assert month_row[3] == f"декабрь{NBSP}2023{NBSP}г."
+
+
+def test_table_header_repeats_and_rows_do_not_split(renderer: Renderer, example: Path) -> None:
+    doc = render(renderer, example)
+    for table in doc.tables[:2]:
+        trs = table._tbl.findall(qn("w:tr"))
+        assert trs[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+        for tr in trs:
+            assert tr.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None
+
+
+def test_products_table(renderer: Renderer, example: Path) -> None:
+    doc = render(renderer, example)
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["№ пп", "Вид продукта", "Наименование продукта", "Срок предоставления", "Размещение на сайте"]
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3"]
+    assert rows[1][1] == "методические рекомендации"
+    assert rows[1][3] == "31.05.2024"
+
+
+def test_page_setup_fonts_and_page_numbers(renderer: Renderer, example: Path) -> None:
+    doc = render(renderer, example)
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [section.left_margin, section.right_margin, section.top_margin, section.bottom_margin]
+    assert [round(m.mm) for m in margins] == [30, 10, 20, 20]
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == ""
+    header_xml = section.header._element.xml
+    assert "PAGE" in header_xml and "fldChar" in header_xml
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert normal.font.size == Pt(14)
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert {fonts.get(qn(f"w:{slot}")) for slot in ("ascii", "hAnsi", "eastAsia", "cs")} == {"Times New Roman"}
+    assert not any("Theme" in attr for attr in fonts.attrib)
+    assert normal.element.rPr.find(qn("w:lang")).get(qn("w:val")) == "ru-RU"
+
+
+def test_no_template_tags_left_in_any_part(renderer: Renderer, example: Path) -> None:
+    loaded = load(example)
+    assert loaded.model is not None
+    blob = renderer.render(loaded.model)
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        for name in zf.namelist():
+            if name.endswith(".xml"):
+                xml = zf.read(name).decode("utf-8")
+                assert not re.search(r"\{\{|\{%|%\}|\}\}", xml), name
+
+
+def test_same_data_gives_same_bytes(renderer: Renderer, example: Path) -> None:
+    loaded = load(example)
+    assert loaded.model is not None
+    assert renderer.render(loaded.model) == renderer.render(loaded.model)
+
+
+TRICKY = "A & B < C > D «кавычки» \"прямые\" {{ org.full_name }} {% if x %}\nвторая строка"
+
+
+def test_special_characters_come_out_exactly_as_typed(
+        renderer: Renderer, edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B11"] = TRICKY  # Тема стажировки
+        wb["Дорожная карта"]["C2"] = "итог: 5 < 7 & 8 > 3 — {{ }}"
+    doc = render(renderer, edited(edit))
+    paragraphs = texts(doc)
+    assert "A & B < C > D «кавычки» \"прямые\" {{ org.full_name }} {% if x %}" in paragraphs
+    assert "вторая строка" in paragraphs
+    cells = [c.text for row in doc.tables[1].rows for c in row.cells]
+    assert "итог: 5 < 7 & 8 > 3 — {{ }}" in cells
+
+
+def with_raw_string(path: Path, marker: str, raw_xml_text: str) -> Path:
+    """Replace `marker` in the workbook's XML with text openpyxl refuses to write (Excel's _xHHHH_ escapes)."""
+    patched = path.with_name("raw-" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, data.replace(marker.encode(), raw_xml_text.encode()))
+    return patched
+
+
+def test_control_characters_are_cleaned_not_rendered(renderer: Renderer, edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Дорожная карта"]["C2"] = "CTRLMARK"
+    path = with_raw_string(edited(edit), "CTRLMARK", "до_x0007_после_x000B_конец_x000D_\nстрока_x000C_")
+    doc = render(renderer, path)
+    cells = [c.text for row in doc.tables[1].rows for c in row.cells]
+    assert "допослеконец\nстрока" in cells
+
+
+def test_none_is_never_printed(renderer: Renderer, example: Path) -> None:
+    loaded = load(example)
+    assert loaded.model is not None
+    without_date = loaded.model.model_copy(update={"application_date": None})
+    doc = Document(io.BytesIO(renderer.render(without_date)))
+    assert "«____» ______________ 20____ г." in texts(doc)
+    assert not any("None" in t for t in texts(doc))
+
+
+def test_context_exposes_fields_and_computed_fields(example: Path) -> None:
+    loaded = load(example)
+    assert loaded.model is not None
+    context = context_of(loaded.model)
+    assert {"org", "topic", "roadmap", "roadmap_years", "plan_label", "file_stem"} <= set(context)
+
+
+def test_render_error_is_translated(example: Path, tmp_path: Path) -> None:
+    # A template that passes the contract but fails at render time: an attribute of a plain string.
+    from tests.templates import make_template
+
+    path = make_template(tmp_path / "t.docx", ["{{ topic | int | attr('x') }}"])
+    renderer = Renderer(path, Application)
+    loaded = load(example)
+    assert loaded.model is not None
+    with pytest.raises(RenderError, match="Шаблон «t.docx»"):
+        renderer.render(loaded.model)
