@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3 python3-venv python3-pip libreoffice-writer-nogui fonts-liberation fonts-liberation2 \
-	poppler-utils fontconfig
+	hyphen-ru poppler-utils fontconfig
 
 .PHONY: demo test system lint examples templates clean
 
@@ -22,7 +22,8 @@ test: $(VENV)/.installed-test
 # poppler-utils (pdftotext, pdffonts, pdftoppm for tests and for looking at pages).
 system:
 	@if ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || ! $(PYTHON) -c "import venv, ensurepip" 2>/dev/null; then \
+	    || ! fc-list 2>/dev/null | grep -q "Liberation Serif" || [ ! -e /usr/share/hyphen/hyph_ru_RU.dic ] \
+	    || ! $(PYTHON) -c "import venv, ensurepip" 2>/dev/null; then \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
 	    --no-install-recommends $(APT_PACKAGES); \
 	fi

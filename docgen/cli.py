@@ -115,7 +115,7 @@ def _usage_message(exc: click.UsageError) -> str:
     return text
 
 
-@click.group(cls=RuGroup, context_settings={"max_content_width": 100})
+@click.group("docgen", cls=RuGroup, context_settings={"max_content_width": 100})
 def main() -> None:
     """docgen — официальные документы стажировочных площадок из книг Excel.
 

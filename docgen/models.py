@@ -169,7 +169,7 @@ class EventDate(Model):
     @property
     def label(self) -> str:
         if self.day is None:
-            return f"{MONTHS_NOMINATIVE[self.month - 1]}{NBSP}{self.year}{NBSP}г."
+            return f"{MONTHS_NOMINATIVE[self.month - 1]} {self.year}{NBSP}г."  # may wrap after the month
         return format_date(date(self.year, self.month, self.day))
 
     @property

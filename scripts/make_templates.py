@@ -168,6 +168,19 @@ def _no_borders(table: Table) -> None:
     tbl_pr.append(borders)
 
 
+def _auto_hyphenation(doc: Document) -> None:
+    """Hyphenate automatically (Word and LibreOffice with hyphen-ru): narrow table cells then break words at
+    syllables, not at an arbitrary letter."""
+    settings = doc.settings.element
+    hyphenation = OxmlElement("w:autoHyphenation")
+    # Word validates the schema order of settings: autoHyphenation follows defaultTabStop
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    if tab_stop is not None:
+        tab_stop.addnext(hyphenation)
+    else:
+        settings.insert(0, hyphenation)
+
+
 def build_zayavka(path: Path) -> None:
     doc = Document()
     _styles(doc)
@@ -247,7 +260,7 @@ def build_zayavka(path: Path) -> None:
         _cell_text(cell, text, size=11, align=WD_ALIGN_PARAGRAPH.CENTER if index in (0, 3) else None)
     _tag_row(roadmap, "{%tr endfor %}")
     _tag_row(roadmap, "{%tr endfor %}")
-    _widths(roadmap, [9, 42, 34, 24, 29, 32])
+    _widths(roadmap, [8, 42, 36, 24, 28, 32])
 
     para(doc, "{% if application_date %}{{ application_date | date_words }}{% else %}"
               "«____» ______________ 20____ г.{% endif %}", indent=False, space_before=24, space_after=24,
@@ -266,6 +279,7 @@ def build_zayavka(path: Path) -> None:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # bottom: the name stands on the signature line
     _widths(sign, [75, 45, 50])
 
+    _auto_hyphenation(doc)
     doc.core_properties.title = "Заявка на присвоение статуса стажировочной площадки"
     doc.core_properties.author = "docgen"
     doc.core_properties.language = "ru-RU"

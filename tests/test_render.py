@@ -84,7 +84,7 @@ def test_roadmap_table_rows_years_and_numbers(renderer: Renderer, example: Path)
     assert row[3] == "19.10.2023"
     assert row[5] == f"{first.responsible}\n{first.contacts}"
     month_row = next(r for r in rows if r[0] == "2")
-    assert month_row[3] == f"декабрь{NBSP}2023{NBSP}г."
+    assert month_row[3] == f"декабрь 2023{NBSP}г."
 
 
 def test_table_header_repeats_and_rows_do_not_split(renderer: Renderer, example: Path) -> None:

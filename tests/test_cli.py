@@ -1,0 +1,163 @@
+"""The command line through click's runner: Russian output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from docgen import cli
+from docgen.loader import load
+from tests.conftest import FakeConverter
+
+STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli.main, list(args))
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_help_is_russian() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Использование: docgen [ПАРАМЕТРЫ] КОМАНДА" in result.output
+    assert "Команды:" in result.output and "Параметры:" in result.output
+    assert "Показать эту справку и выйти." in result.output
+    render_help = run("render", "--help").output
+    assert "--format docx|pdf|both" in render_help
+    assert "[обязательно]" in render_help
+    assert "Options" not in render_help and "Usage" not in render_help
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["render"], "не указан обязательный аргумент КНИГА_ИЛИ_ПАПКА…"),
+    (["frobnicate"], "неизвестная команда 'frobnicate'"),
+    (["render", "x.xlsx", "-o", "out", "--format", "odt"], "«odt»; допустимо: docx, pdf, both"),
+    (["check", "x.xlsx", "--bogus"], "неизвестный параметр --bogus"),
+    (["new", "отчёт", "-o", "x.xlsx"], "доступно: zayavka"),
+])
+def test_usage_errors_are_russian_with_exit_2(args: list[str], expected: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_new_writes_a_workbook_that_check_reads(tmp_path: Path) -> None:
+    path = tmp_path / "заявка.xlsx"
+    result = run("new", "zayavka", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Инструкция", "Заявка", "Продукты", "Дорожная карта", "Списки"]
+    assert wb["Списки"].sheet_state == "hidden"
+    checked = run("check", str(path))
+    assert checked.exit_code == 1
+    assert "Лист «Заявка», строка 3, столбец B («Полное наименование организации»): не заполнено" in checked.output
+    assert "Лист «Дорожная карта»: нет ни одной заполненной строки" in checked.output
+    again = run("new", "zayavka", "-o", str(path))
+    assert again.exit_code == 1
+    assert "уже существует" in again.output
+
+
+def test_blank_workbook_has_hints_dropdowns_and_date_formats(tmp_path: Path) -> None:
+    path = tmp_path / "заявка.xlsx"
+    run("new", "zayavka", "-o", str(path))
+    wb = openpyxl.load_workbook(path)
+    form = wb["Заявка"]
+    assert form["A11"].value == "Тема стажировки *"
+    assert form["C11"].value == "Пункт 1 формы заявки"
+    assert form["B16"].number_format == "DD.MM.YYYY"
+    roadmap = wb["Дорожная карта"]
+    assert roadmap["D1"].value == "Сроки проведения *"
+    assert "ноябрь 2023" in roadmap["D1"].comment.text
+    formulas = {str(dv.sqref): dv.formula1 for dv in roadmap.data_validations.dataValidation}
+    assert formulas["B2:B500"].startswith("'Списки'!$A$1:$A$")  # the list lives on the hidden sheet
+    lists = wb["Списки"]
+    assert "«Мировое кафе»" in [c.value for c in lists["A"]]
+    assert len(",".join(str(c.value) for c in lists["A"])) > 255  # why it cannot be an inline list
+
+
+def test_check_example_passes(example: Path) -> None:
+    result = run("check", str(example))
+    assert result.exit_code == 0
+    assert "ошибок нет, предупреждений — 0" in result.output
+
+
+def test_check_reports_every_problem_with_cells(edited: Callable[..., Path]) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B9"] = "почта"
+        wb["Дорожная карта"]["D7"] = "когда-нибудь"
+    result = run("check", str(edited(edit)))
+    assert result.exit_code == 1
+    assert "ошибок — 2" in result.output
+    assert "Лист «Заявка», строка 9, столбец B («E-mail»): ожидается адрес электронной почты" in result.output
+    assert "Лист «Дорожная карта», строка 7, столбец D («Сроки проведения»): ожидается дата" in result.output
+
+
+def test_check_bad_file_is_one_russian_line(tmp_path: Path) -> None:
+    path = tmp_path / "заявка.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    result = run("check", str(path))
+    assert result.exit_code == 1
+    assert "Файл «заявка.xls»: формат .xls не поддерживается" in result.output
+
+
+def test_render_docx_and_pdf(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", FakeConverter)
+    out = tmp_path / "out"
+    result = run("render", str(example), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [f"{STEM}.docx", f"{STEM}.pdf"]
+    assert "Готово: 1 из 1." in result.output
+
+
+def test_render_refuses_invalid_workbook_and_writes_nothing(
+        edited: Callable[..., Path], tmp_path: Path) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B11"] = None
+    broken = edited(edit)
+    out = tmp_path / "out"
+    result = run("render", str(broken), "-o", str(out), "--format", "docx")
+    assert result.exit_code == 1
+    assert "Лист «Заявка», строка 11, столбец B («Тема стажировки»): не заполнено" in result.output
+    assert "Готово: 0 из 1, с ошибками: 1." in result.output
+    assert list(out.iterdir()) == []
+
+
+def test_render_without_libreoffice_says_how_to_get_it(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.find_soffice", lambda: None)
+    result = run("render", str(example), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "не найден LibreOffice" in result.output
+    assert "--format docx" in result.output
+
+
+def test_render_with_custom_template_with_unknown_name(example: Path, tmp_path: Path) -> None:
+    from tests.templates import make_template
+
+    template = make_template(tmp_path / "мой шаблон.docx", ["{{ org.director }}"])
+    result = run("render", str(example), "-o", str(tmp_path / "out"), "--format", "docx",
+                 "--template", str(template))
+    assert result.exit_code == 1
+    assert "Шаблон «мой шаблон.docx»: неизвестные имена данных: «org.director»" in result.output
+
+
+def test_render_with_custom_template(example: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    from tests.templates import make_template
+
+    template = make_template(tmp_path / "короткий.docx", ["{{ org.short_name }}: {{ topic }}"])
+    out = tmp_path / "out"
+    result = run("render", str(example), "-o", str(out), "--format", "docx", "--template", str(template))
+    assert result.exit_code == 0, result.output
+    loaded = load(example)
+    assert loaded.model is not None
+    doc = Document(str(out / f"{STEM}.docx"))
+    assert doc.paragraphs[0].text == f"МАОУ гимназия № 56 г. Томска: {loaded.model.topic}"

@@ -1,0 +1,109 @@
+"""End to end with the real LibreOffice: the example workbook to a PDF a head of department can sign.
+
+These tests need soffice and poppler-utils (`make test` installs both).  On CI a missing tool is a failure, not a
+skip: a green run must mean the PDFs were really made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docgen import cli
+from docgen.loader import load
+
+pytestmark = pytest.mark.libreoffice
+STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
+
+
+def _require(tool: str) -> None:
+    if shutil.which(tool) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is not installed; `make test` should have installed it")
+        pytest.skip(f"{tool} is not installed")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    for tool in ("soffice", "pdftotext", "pdffonts", "pdfinfo"):
+        _require(tool)
+    out = tmp_path_factory.mktemp("out")
+    example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    result = CliRunner().invoke(cli.main, ["render", str(example), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _tool(*args: str) -> str:
+    return subprocess.run(args, capture_output=True, check=True, text=True).stdout
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u00ad", "")).strip()
+
+
+def _pages(pdf: Path) -> list[str]:
+    return _tool("pdftotext", "-layout", str(pdf), "-").split("\f")
+
+
+def test_pdf_holds_every_roadmap_row(rendered: Path) -> None:
+    pdf = rendered / f"{STEM}.pdf"
+    text = _flat(_tool("pdftotext", "-raw", str(pdf), "-"))  # content-stream order: cell by cell
+    example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    loaded = load(example)
+    assert loaded.model is not None
+    # Table cells wrap and hyphenate at column edges: compare the characters in order, without spaces and hyphens.
+    squeezed = _squeeze(text)
+    for event in loaded.model.roadmap:
+        for field in (event.title, event.result, event.responsible, event.when.label):
+            assert _squeeze(field) in squeezed, field
+    assert "Директору МАУ ИМЦ" in text
+    assert "В.В. Пустоваловой" in text
+    assert "Е.А. Горбунова" in text
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u00ad\-‐]+", "", text)
+
+
+def test_fonts_are_embedded_and_metric_compatible(rendered: Path) -> None:
+    lines = _tool("pdffonts", str(rendered / f"{STEM}.pdf")).splitlines()[2:]
+    assert lines, "no fonts listed"
+    for line in lines:
+        name, emb = line.split()[0], line.split()[-5]
+        assert emb == "yes", line
+        assert "LiberationSerif" in name, line  # Times New Roman's metric twin: no reflow
+
+
+def test_a4_and_page_numbers_from_page_two(rendered: Path) -> None:
+    info = _tool("pdfinfo", str(rendered / f"{STEM}.pdf"))
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    pages = [p for p in _pages(rendered / f"{STEM}.pdf") if p.strip()]
+    assert len(pages) >= 2
+    assert pages[0].strip().startswith("Директору МАУ ИМЦ")  # no number on the first page
+    for number, page in enumerate(pages[1:], start=2):
+        assert page.strip().splitlines()[0].strip() == str(number)
+
+
+def test_docx_and_pdf_side_by_side_and_rerun_is_quiet(rendered: Path) -> None:
+    assert sorted(p.name for p in rendered.iterdir()) == [f"{STEM}.docx", f"{STEM}.pdf"]
+    example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    again = CliRunner().invoke(cli.main, ["render", str(example), "-o", str(rendered)])
+    assert again.exit_code == 0, again.output  # same data: same documents, no --force needed
+
+
+def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
+    _require("soffice")
+    from docgen.errors import ConversionError
+    from docgen.pdf import LibreOfficeConverter
+
+    fake = tmp_path / "не документ.docx"
+    fake.write_text("просто текст", encoding="utf-8")
+    with pytest.raises(ConversionError, match="не создал PDF"):
+        LibreOfficeConverter().convert([fake], tmp_path)

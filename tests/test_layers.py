@@ -1,0 +1,57 @@
+"""Layers import downward only (the docstring of docgen/__init__.py draws them); models stay engine-free."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
+
+# Higher number = higher layer. A module may import only modules of a lower or equal-but-listed layer.
+LAYERS = {
+    "errors": 0, "text": 0,
+    "models": 1,
+    "schema": 2, "profiles": 2, "rules": 2,
+    "loader": 3, "blank": 3, "render": 3, "contract": 3, "pdf": 3, "output": 3,
+    "pipeline": 4,
+    "cli": 5, "__main__": 6,
+}
+ENGINES = {"openpyxl", "docxtpl", "docx", "jinja2", "subprocess", "click", "lxml"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def _module(path: Path) -> str:
+    return path.parent.name if path.name == "__init__.py" and path.parent != PACKAGE else path.stem
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_imports_go_downward(path: Path) -> None:
+    name = _module(path)
+    assert name in LAYERS, f"add {name} to LAYERS"
+    for imported in _imports(path):
+        if imported.startswith("docgen."):
+            target = imported.split(".")[1]
+            assert LAYERS[target] < LAYERS[name] or (target, name) in {("contract", "render")}, (
+                f"{name} (layer {LAYERS[name]}) imports {target} (layer {LAYERS[target]})")
+
+
+@pytest.mark.parametrize("name", ["models", "rules", "schema", "errors", "text", "profiles"])
+def test_domain_modules_import_no_engine(name: str) -> None:
+    path = PACKAGE / "profiles" / "__init__.py" if name == "profiles" else PACKAGE / f"{name}.py"
+    engines = {i.split(".")[0] for i in _imports(path)} & ENGINES
+    assert not engines, f"{name} imports {engines}"
