@@ -200,5 +200,5 @@ def test_render_error_is_translated(example: Path, tmp_path: Path) -> None:
     renderer = Renderer(path, Application)
     loaded = load(example)
     assert loaded.model is not None
-    with pytest.raises(RenderError, match="Шаблон «t.docx»"):
+    with pytest.raises(RenderError, match=r"Шаблон «t\.docx»"):
         renderer.render(loaded.model)
