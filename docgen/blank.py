@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen.profiles import available
+from docgen.models import Profile
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import INSTRUCTIONS_SHEET, LISTS, LISTS_SHEET, Column, Kind, TableSheet, WorkbookSpec
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
@@ -39,10 +40,11 @@ def build_blank(spec: WorkbookSpec, profile: str | None = None) -> openpyxl.Work
         if row == 1:
             cell.font = Font(bold=True, size=14)
 
+    chosen = load_profile(profile or DEFAULT_PROFILE)
     lists = _write_lists(wb)
     _write_form(wb, spec, lists, profile)
-    for table in spec.tables:
-        _write_table(wb, table, lists)
+    for table in spec.tables_for({"criteria"} if chosen.criteria else set()):
+        _write_table(wb, table, lists, chosen)
     hidden = wb[LISTS_SHEET]
     wb.move_sheet(hidden, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 1  # open on the form, not on the instructions
@@ -91,7 +93,9 @@ def _validation(column: Column, lists: dict[str, str]) -> DataValidation | None:
 def _format_input(cell: openpyxl.cell.cell.Cell, column: Column) -> None:
     if column.kind is Kind.DATE:
         cell.number_format = DATE_FORMAT
-    elif column.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.SCHOOL_YEAR):
+    elif column.kind is Kind.INT:
+        cell.number_format = "0"
+    elif column.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.SCHOOL_YEAR, Kind.PERSON):
         cell.number_format = TEXT_FORMAT  # phones, «№ 5» stay text; no leading zeros lost
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -123,16 +127,22 @@ def _write_form(wb: openpyxl.Workbook, spec: WorkbookSpec, lists: dict[str, str]
     ws.freeze_panes = "B2"
 
 
-def _write_table(wb: openpyxl.Workbook, table: TableSheet, lists: dict[str, str]) -> None:
+def _write_table(wb: openpyxl.Workbook, table: TableSheet, lists: dict[str, str], profile: Profile) -> None:
     ws = wb.create_sheet(table.name)
+    prefilled = [c.text for c in profile.criteria] if table.prefill == "criteria" else []
+    for row, text in enumerate(prefilled, start=2):
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = 75
     _header(ws, [c.label + (" *" if c.required else "") for c in table.columns])
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
         head = ws.cell(row=1, column=index)
         head.comment = Comment(column.hint, "docgen", width=300, height=80)
-        for row in range(2, table.blank_rows + 2):
-            _format_input(ws.cell(row=row, column=index), column)
+        for row in range(2, max(table.blank_rows, len(prefilled)) + 2):
+            if index > 1 or not prefilled:
+                _format_input(ws.cell(row=row, column=index), column)
         dv = _validation(column, lists)
         if dv is not None:
             ws.add_data_validation(dv)

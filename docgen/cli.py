@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from docgen.blank import build_blank
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, Severity, WorkbookInvalidError
+from docgen.kinds import PAPERS
 from docgen.loader import load
+from docgen.models import Application
 from docgen.output import staging
-from docgen.pipeline import FORMATS, expand, render_many
+from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import SPECS
 
@@ -123,6 +126,11 @@ def main() -> None:
     1. docgen new zayavka -o заявка.xlsx   — пустая книга для заполнения
     2. docgen check заявка.xlsx            — все ошибки книги сразу
     3. docgen render заявка.xlsx -o out/   — документ .docx и .pdf
+
+    \b
+    Виды документов (ВИД): zayavka — заявка, otchet — отчёт стажировочной
+    площадки (Томск), otchet_praktika — отчёт по практике (Турочакский
+    район), plan — план деятельности.
     """
 
 
@@ -134,12 +142,19 @@ def main() -> None:
               help="Муниципалитет: " + ", ".join(available()) + ".")
 @click.option("--force", is_flag=True, help="Заменить существующий файл.")
 def new(kind: str, output: Path, profile: str, force: bool) -> int:
-    """Создать пустую книгу для заполнения. ВИД: zayavka (заявка)."""
+    """Создать пустую книгу для заполнения.
+
+    ВИД: zayavka, otchet, otchet_praktika или plan.
+    """
     if kind not in SPECS:
         raise click.BadParameter(f"«{kind}»; доступно: {', '.join(SPECS)}", param_hint="ВИД")
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("имя файла должно оканчиваться на .xlsx", param_hint="-o")
-    load_profile(profile)
+    chosen = load_profile(profile)
+    if kind not in chosen.documents:
+        offered = ", ".join(k for k in chosen.documents if k in PAPERS)
+        raise click.BadParameter(f"в профиле «{profile}» нет документа «{PAPERS[kind].name}»; есть: {offered}",
+                                 param_hint="ВИД")
     if output.exists() and not force:
         click.echo(f"Файл «{output}» уже существует; чтобы заменить его, добавьте --force", err=True)
         return EXIT_FAILED
@@ -151,30 +166,44 @@ def new(kind: str, output: Path, profile: str, force: bool) -> int:
     return EXIT_OK
 
 
+def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise click.BadParameter(f"«{value}»; ожидается дата ДД.ММ.ГГГГ")
+
+
 @main.command("check")
 @click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА…", type=click.Path(path_type=Path))
-def check(workbooks: tuple[Path, ...]) -> int:
-    """Проверить книги и показать все ошибки и предупреждения."""
+@click.option("--today", callback=_date, metavar="ДД.ММ.ГГГГ",
+              help="Какой сегодня день для сроков (по умолчанию — сегодня).")
+def check(workbooks: tuple[Path, ...], today: date | None) -> int:
+    """Проверить книги и показать все ошибки, предупреждения и сроки."""
     failed = 0
     for path in expand(workbooks):
         try:
-            loaded = load(path)
+            loaded = load(path, today or date.today())
         except DocgenError as exc:
             click.echo(str(exc), err=True)
             failed += 1
             continue
-        errors, warnings = loaded.errors, loaded.warnings
+        errors = loaded.errors
+        warnings = [p for p in loaded.warnings if p.severity is Severity.WARNING]
+        notes = [p for p in loaded.warnings if p.severity is Severity.INFO]
         status = "ошибок нет" if not errors else f"ошибок — {len(errors)}"
         click.echo(f"Файл «{path.name}»: {status}, предупреждений — {len(warnings)}.")
-        for problem in [*errors, *warnings]:
+        for problem in [*errors, *warnings, *notes]:
             click.echo(_line(problem))
         failed += bool(errors)
     return EXIT_FAILED if failed else EXIT_OK
 
 
 def _line(problem: Problem) -> str:
-    mark = "ошибка" if problem.is_error else "предупреждение"
-    return f"  • [{mark}] {problem}"
+    return f"  • [{problem.severity.value}] {problem}"
 
 
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
@@ -203,6 +232,10 @@ def render(workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         click.echo("Не найдено ни одной книги .xlsx.", err=True)
         return EXIT_FAILED
     outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template)
+    return _report(outcomes)
+
+
+def _report(outcomes: list[Outcome]) -> int:
     for outcome in outcomes:
         if outcome.ok:
             names = ", ".join(f"«{p}»" for p in outcome.written)
@@ -210,10 +243,49 @@ def render(workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         else:
             click.echo(str(outcome.error), err=True)
         for warning in outcome.warnings:
-            click.echo(f"  • [предупреждение] {warning}")
+            click.echo(f"  • {warning}")
     failed = [o for o in outcomes if not o.ok]
     click.echo(f"Готово: {len(outcomes) - len(failed)} из {len(outcomes)}"
                + (f", с ошибками: {len(failed)}." if failed else "."))
     if failed:
         return max((o.error.exit_code for o in failed if o.error is not None), default=EXIT_FAILED)
     return EXIT_OK
+
+
+def _school_year(_ctx: click.Context, _param: click.Parameter, value: str) -> int:
+    parts = value.replace("–", "-").split("-")
+    if len(parts) == 2 and all(p.strip().isdigit() for p in parts) and int(parts[1]) == int(parts[0]) + 1:
+        return int(parts[0])
+    raise click.BadParameter(f"«{value}»; ожидается учебный год вида 2024-2025")
+
+
+@main.command("plan")
+@click.argument("workbook", metavar="ЗАЯВКА", type=click.Path(path_type=Path))
+@click.option("--year", "year", required=True, callback=_school_year, metavar="ГГГГ-ГГГГ",
+              help="Учебный год из дорожной карты, например 2024-2025.")
+@click.option("-o", "--output", "out_dir", required=True, metavar="ПАПКА",
+              type=click.Path(path_type=Path, file_okay=False), help="Папка для документов.")
+@click.option("--format", "formats", default="both", callback=_formats, metavar="docx|pdf|both",
+              help="Какие файлы создать (по умолчанию оба).")
+@click.option("--approved", "approved", callback=_date, metavar="ДД.ММ.ГГГГ",
+              help="Дата утверждения плана; без неё — строка для заполнения от руки.")
+@click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
+def plan(*, workbook: Path, year: int, out_dir: Path, formats: tuple[str, ...], approved: date | None,
+         force: bool) -> int:
+    """Сделать план деятельности на учебный год из дорожной карты заявки."""
+    loaded = load(workbook)
+    if loaded.errors or loaded.model is None:
+        click.echo(str(WorkbookInvalidError(workbook, loaded.problems)), err=True)
+        return EXIT_FAILED
+    if not isinstance(loaded.model, Application):
+        click.echo(f"Файл «{workbook.name}»: это не заявка; план делается из дорожной карты заявки", err=True)
+        return EXIT_FAILED
+    if "plan" not in loaded.model.profile.documents:
+        click.echo(f"В профиле «{loaded.model.profile.key}» нет плана деятельности", err=True)
+        return EXIT_FAILED
+    if year not in loaded.model.plan_years:
+        years = ", ".join(f"{y}-{y + 1}" for y in loaded.model.plan_years)
+        click.echo(f"Учебного года {year}-{year + 1} нет в дорожной карте заявки; есть: {years}", err=True)
+        return EXIT_FAILED
+    paper = loaded.model.plan_for(year, approved)
+    return _report([render_paper(workbook, paper, out_dir, formats=formats, force=force)])

@@ -32,6 +32,7 @@ class Severity(StrEnum):
 
     ERROR = "ошибка"
     WARNING = "предупреждение"
+    INFO = "сведения"  # neither wrong nor doubtful: a deadline, a count
 
 
 @dataclass(frozen=True)

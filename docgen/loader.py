@@ -25,10 +25,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
-from docgen.models import Application, EventDate, PersonName
+from docgen.kinds import PAPERS
+from docgen.models import EventDate, Paper, PersonName, Profile
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
-from docgen.rules import check_application
-from docgen.schema import SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
+from docgen.rules import check
+from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
 from docgen.text import clean_cell_text, decode_ooxml_escapes, parse_month_year
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -44,7 +45,7 @@ class Loaded:
 
     path: Path
     spec: WorkbookSpec | None
-    model: Application | None
+    model: Paper | None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -87,7 +88,7 @@ def check_file(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise WorkbookFileError(
-            path, f"файл слишком большой ({size // (1024 * 1024)} МБ, допустимо до {MAX_FILE_BYTES >> 20} МБ)"
+            path, f"файл слишком большой ({_megabytes(size)} МБ, допустимо до {_megabytes(MAX_FILE_BYTES)} МБ)"
         )
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -110,6 +111,13 @@ def check_file(path: Path) -> None:
                 raise WorkbookFileError(path, "книга слишком велика после распаковки")
     except zipfile.BadZipFile as exc:
         raise WorkbookFileError(path, "файл повреждён (архив .xlsx не читается)") from exc
+
+
+def _megabytes(size: int) -> str:
+    """Say a size in megabytes with one decimal, rounding up so «over the limit» never reads as equal."""
+    tenths = -(-size * 10 // (1024 * 1024))
+    whole, part = divmod(tenths, 10)
+    return f"{whole},{part}" if part else str(whole)
 
 
 def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
@@ -183,14 +191,23 @@ def _event_date(value: Any, epoch: datetime) -> EventDate:
     if isinstance(value, str):
         month = parse_month_year(value)
         if month:
-            return EventDate(year=month[0], month=month[1])
+            return _event(month[0], month[1], None)
         try:
             day = _date_from_text(value.strip())
         except _Conversion as exc:
+            if "календаре" in str(exc):
+                raise
             raise _Conversion("ожидается дата ДД.ММ.ГГГГ или месяц и год, например «ноябрь 2023»") from exc
     else:
         day = _date(value, epoch)
-    return EventDate(year=day.year, month=day.month, day=day.day)
+    return _event(day.year, day.month, day.day)
+
+
+def _event(year: int, month: int, day: int | None) -> EventDate:
+    try:
+        return EventDate(year=year, month=month, day=day)
+    except ValidationError as exc:
+        raise _Conversion("год должен быть от 2000 до 2100") from exc
 
 
 def _school_year(value: Any) -> int:
@@ -203,7 +220,43 @@ def _school_year(value: Any) -> int:
     raise _Conversion("ожидается учебный год вида 2023-2024")
 
 
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise _Conversion("ожидается целое число не меньше 0")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        raise _Conversion("ожидается целое число не меньше 0")
+    return value
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = (_text(value) or "").lower()
+    if text in ("да", "+", "yes"):
+        return True
+    if text in ("нет", "-", "–", "no"):
+        return False
+    raise _Conversion("ожидается «да» или «нет»")
+
+
+def _person(value: Any) -> PersonName:
+    try:
+        return PersonName.parse(_text(value) or "")
+    except ValueError as exc:
+        raise _Conversion(_message_of(exc)) from exc
+
+
 def _convert(column: Column, value: Any, epoch: datetime) -> Any:
+    if column.kind is Kind.INT:
+        return _int(value)
+    if column.kind is Kind.YES_NO:
+        return _yes_no(value)
+    if column.kind is Kind.PERSON:
+        return _person(value)
     if column.kind is Kind.DATE:
         return _date(value, epoch)
     if column.kind is Kind.EVENT_DATE:
@@ -231,13 +284,14 @@ class _Reader:
         self.problems: list[Problem] = []
         self.cells: dict[Loc, CellRef] = {}
         self.failed: set[Loc] = set()  # converted with an error already reported: no second Pydantic message
+        self.missing_columns: set[tuple[str, str]] = set()  # (table key, column key) reported as missing
 
     def problem(self, message: str, where: CellRef | None, *, severity: Severity = Severity.ERROR,
                 value: Any = None) -> None:
         self.problems.append(Problem(message, where, severity=severity, value=value))
 
     def read_cell(self, ws: Worksheet, cell: Cell, column: Column, loc: Loc, data: dict[str, Any]) -> None:
-        ref = CellRef(ws.title, cell.row, cell.column_letter, column.label)
+        ref = CellRef(ws.title, cell.row, get_column_letter(cell.column), column.label)
         self.cells[loc] = ref
         value = cell.value
         if (ws.title, cell.coordinate) in self.formulas and value is None:
@@ -264,11 +318,15 @@ class _Reader:
             return
         _put(data, column.key, converted)
 
+    def already_reported(self, loc: Loc) -> bool:
+        """Tell whether a Pydantic error at `loc` repeats a problem reported while reading."""
+        if any(loc[: len(f)] == f for f in self.failed):
+            return True
+        return len(loc) >= 3 and (str(loc[0]), str(loc[2])) in self.missing_columns
+
     def choices(self, column: Column) -> tuple[str, ...]:
         if column.choices == "profiles":
             return tuple(available())
-        from docgen.schema import LISTS  # noqa: PLC0415 - the lists are data, looked up late on purpose
-
         return LISTS.get(column.choices or "", ())
 
     def merged_problems(self, ws: Worksheet, first_row: int, columns: Iterable[int]) -> None:
@@ -302,19 +360,22 @@ class _Reader:
     def read_table(self, sheet: TableSheet, data: dict[str, Any]) -> None:
         ws = self.wb[sheet.name]
         headers: dict[str, int] = {}
+        shown: dict[int, str] = {}  # column index -> header as the user typed it
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
             text = _text(cell.value)
             if text:
-                headers.setdefault(_norm(text), cell.column)
+                shown[cell.column] = text
+                headers.setdefault(_norm(text), cell.column)  # a duplicate header: the first one is read
         found: dict[str, int] = {}
         for column in sheet.columns:
             index = headers.get(_norm(column.label))
             if index is None:
                 self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1)", CellRef(sheet.name))
+                self.missing_columns.add((sheet.key, column.key))
             else:
                 found[column.key] = index
+        used = set(found.values())
         known = {_norm(c.label) for c in sheet.columns}
-        extra = {h: i for h, i in headers.items() if h not in known}
         self.cells[(sheet.key,)] = CellRef(sheet.name)
         self.merged_problems(ws, 2, found.values())
         records: list[dict[str, Any]] = []
@@ -325,20 +386,29 @@ class _Reader:
             record: dict[str, Any] = {}
             index_in_list = len(records)
             for column in sheet.columns:
-                if column.key in found and found[column.key] in values:
-                    loc = (sheet.key, index_in_list, column.key)
-                    self.read_cell(ws, values[found[column.key]], column, loc, record)
-                elif column.key in found:
-                    self.cells[(sheet.key, index_in_list, column.key)] = CellRef(
-                        sheet.name, row[0].row, get_column_letter(found[column.key]), column.label)
-            for header, col in extra.items():
-                cell = values.get(col)
-                if cell is not None and not _is_empty(cell.value):
-                    self.problem(
-                        "столбец не входит в форму, его значение в документ не попадёт; перенесите текст в "
-                        "столбец формы или удалите столбец",
-                        CellRef(sheet.name, cell.row, cell.column_letter, header), severity=Severity.WARNING,
-                    )
+                if column.key not in found:
+                    continue
+                loc = (sheet.key, index_in_list, column.key)
+                cell = values.get(found[column.key])
+                if cell is not None:
+                    self.read_cell(ws, cell, column, loc, record)
+                else:
+                    self.cells[loc] = CellRef(sheet.name, row[0].row, get_column_letter(found[column.key]),
+                                              column.label)
+            for cell in row:
+                if cell.column in used or _is_empty(cell.value):
+                    continue
+                header = shown.get(cell.column)
+                if header is None:
+                    why = "столбец без заголовка"
+                elif _norm(header) in known:
+                    why = "столбец повторяет другой столбец формы"
+                else:
+                    why = "столбец не входит в форму"
+                self.problem(
+                    f"{why}, его значение в документ не попадёт; перенесите текст в столбец формы или удалите его",
+                    CellRef(sheet.name, cell.row, get_column_letter(cell.column), header), severity=Severity.WARNING,
+                )
             records.append(record)
         if not found:
             self.failed.add((sheet.key,))
@@ -396,8 +466,11 @@ def detect_spec(wb: openpyxl.Workbook) -> WorkbookSpec | None:
     return None
 
 
-def load(path: Path) -> Loaded:
-    """Read and validate one workbook; raise WorkbookFileError only when it is not a workbook at all."""
+def load(path: Path, today: date | None = None) -> Loaded:
+    """Read and validate one workbook; raise WorkbookFileError only when it is not a workbook at all.
+
+    `today` switches on the checks that depend on the date (the report's deadline).
+    """
     check_file(path)
     formulas = _formula_cells(path)
     wb = _open(path, data_only=True)
@@ -406,66 +479,74 @@ def load(path: Path) -> Loaded:
         if spec is None:
             expected = " или ".join(f"«{s.form.name}»" for s in SPECS.values())
             raise WorkbookFileError(
-                path, f"не найден лист {expected}; создайте книгу командой «docgen new zayavka»"
+                path, f"не найден ни один из листов {expected}; создайте книгу командой «docgen new ВИД» "
+                f"(виды: {', '.join(SPECS)})"
             )
-        return _read(path, wb, spec, formulas)
+        return _read(path, wb, spec, formulas, today)
     finally:
         wb.close()
 
 
-def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]]) -> Loaded:
+def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]],
+          today: date | None) -> Loaded:
     reader = _Reader(wb, spec, formulas)
-    missing = [name for name in spec.sheet_names if name not in wb.sheetnames]
-    for name in missing:
-        reader.problem(f"нет листа «{name}»; возьмите его из пустой книги (docgen new {spec.kind})",
-                       CellRef(name))
+    paper = PAPERS[spec.kind]
     data: dict[str, Any] = {}
-    if spec.form.name not in missing:
+    if spec.form.name not in wb.sheetnames:
+        reader.problem(f"нет листа «{spec.form.name}»", CellRef(spec.form.name))
+    else:
         reader.read_form(spec.form, data)
-    for table in spec.tables:
-        if table.name in missing:
-            reader.failed.add((table.key,))
-        else:
-            reader.read_table(table, data)
 
     profile_name = data.pop("profile", None) or DEFAULT_PROFILE
     try:
-        data["profile"] = load_profile(profile_name)
+        profile = load_profile(profile_name)
     except InputError as exc:
         reader.problem(str(exc), reader.cells.get(("profile",)))
         return Loaded(path, spec, None, reader.problems)
-    head = data.get("org", {}).get("head_name")
-    if isinstance(head, str):
-        try:
-            data["org"]["head_name"] = PersonName.parse(head)
-        except ValueError as exc:
-            reader.failed.add(("org", "head_name"))
-            reader.problem(_message_of(exc), reader.cells.get(("org", "head_name")), value=head)
+    if spec.kind not in profile.documents:
+        reader.problem(f"в профиле «{profile.key}» ({profile.name}) нет документа «{paper.name}»; "
+                       f"его документы: {', '.join(PAPERS[k].name for k in profile.documents if k in PAPERS)}",
+                       reader.cells.get(("profile",)) or CellRef(spec.form.name))
+        return Loaded(path, spec, None, reader.problems)
+    data["profile"] = profile
+
+    for table in spec.tables_for(_profile_lists(profile)):
+        if table.name in wb.sheetnames:
+            reader.read_table(table, data)
+        else:
+            reader.failed.add((table.key,))
+            reader.problem(f"нет листа «{table.name}»; возьмите его из пустой книги "
+                           f"(docgen new {spec.kind} --profile {profile.key})", CellRef(table.name))
 
     try:
-        model = Application.model_validate(data)
+        model = paper.model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            if any(loc[: len(f)] == f for f in reader.failed):
+            if reader.already_reported(loc):
                 continue
             reader.problem(_translate(error), _where(loc, reader.cells))
         return Loaded(path, spec, None, _in_sheet_order(reader.problems, spec))
 
-    for found in check_application(model):
+    for found in check(model, today):
         reader.problems.append(Problem(found.message, _where(found.loc, reader.cells), found.rule,
                                        found.severity))
     return Loaded(path, spec, model, _in_sheet_order(reader.problems, spec))
 
 
+def _profile_lists(profile: Profile) -> set[str]:
+    return {"criteria"} if profile.criteria else set()
+
+
 def _in_sheet_order(problems: list[Problem], spec: WorkbookSpec) -> list[Problem]:
     order = {name: index for index, name in enumerate(spec.sheet_names)}
 
-    def key(problem: Problem) -> tuple[int, int]:
+    def key(problem: Problem) -> tuple[int, int, int]:
         where = problem.where
         if where is None:
-            return (-1, 0)
-        return (order.get(where.sheet, len(order)), where.row or 0)
+            return (-1, 0, 0)
+        return (order.get(where.sheet, len(order)), where.row or 0, len(where.column or "") * 100 + ord(
+            (where.column or "A")[-1]))
 
     return sorted(problems, key=key)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
 from pydantic_core import PydanticCustomError
@@ -61,41 +61,66 @@ class Model(BaseModel):
 
 
 class Addressee(Model):
-    """Whom a заявка is addressed to, already in the dative: «Директору МАУ ИМЦ», «В.В. Пустоваловой»."""
+    """Whom a paper is addressed to, already in the dative: «Директору МАУ ИМЦ», «В.В. Пустоваловой».
+
+    The name may be absent: a paper to an organization («В Управление образования …») has none.
+    """
 
     position_dative: Text
-    name_dative: Text
+    name_dative: str | None = None
 
 
 class Rules(Model):
-    """Thresholds of the regulation's rules; see the profile file for where each number comes from."""
+    """Thresholds of the regulation's rules and the points they come from; see each profile file for the why.
+
+    A citation left empty means the municipality's regulation has no such rule, and its check is off.
+    """
 
     plan_years: int = Field(ge=1)
     min_events_per_year: int = Field(ge=0)
     min_rationale_chars: int = Field(ge=0)
-    events_rule: str
-    events_form_rule: str
-    plan_rule: str
-    rationale_rule: str
+    term_years: int = Field(ge=1)
+    report_deadline_days: int | None = Field(default=None, ge=0)
+    events_rule: str = ""
+    events_form_rule: str = ""
+    plan_rule: str = ""
+    rationale_rule: str = ""
+    deadline_rule: str = ""
+    criteria_rule: str = ""
 
 
-class ZayavkaForm(Model):
-    """Texts of the заявка form that belong to the municipality, not to the school."""
+class DocumentTexts(Model):
+    """Texts of one paper that belong to the municipality, not to the school."""
 
     title: Text
-    subtitle: Text
-    file_name: Text  # with {short_name}
-    submission_email: Email
+    subtitle: str = ""
+    file_name: Text  # with {short_name}; the order's п. 4.2 and п. 2.4 prescribe it for Tomsk
+
+
+class Criterion(Model):
+    """One indicator an applicant must (base) or may meet (Turochak Положение, the part before п. 3.1)."""
+
+    text: Text
+    base: bool = False  # the base one is required; of the others, at least one
 
 
 class Profile(Model):
-    """Everything that differs between municipalities: names, addressee, file names, rule thresholds."""
+    """Everything that differs between municipalities: names, addressees, papers, file names, rule thresholds."""
 
     key: Text
     name: Text
-    addressee: Addressee
-    zayavka: ZayavkaForm
+    municipality_genitive: Text  # «города Томска»: in «для развития системы образования города Томска»
+    authority: Text
+    regulation: Text  # how papers refer to the regulation
+    addressee: Addressee  # of the заявка
+    report_addressee: Addressee | None = None  # of the отчёт, where it differs
+    submission_email: Email | None = None
+    documents: dict[str, DocumentTexts]
     rules: Rules
+    criteria: list[Criterion] = []
+
+    def texts(self, kind: str) -> DocumentTexts:
+        return self.documents[kind]
 
 
 # --- people and organizations ----------------------------------------------------------------------------------
@@ -243,19 +268,61 @@ def _plan_start(value: int) -> int:
     return value
 
 
-class Application(Model):
-    """The заявка на присвоение статуса стажировочной площадки, as the form of the Tomsk order asks."""
+SchoolYear = Annotated[int, AfterValidator(_plan_start)]
 
+
+def school_year_label(start: int) -> str:
+    return f"{start}-{start + 1}"
+
+
+class Paper(Model):
+    """What every paper has: the municipality's profile and the organization it is about."""
+
+    kind: ClassVar[str]
     profile: Profile
     org: Organization
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def texts(self) -> DocumentTexts:
+        """The municipality's title, subtitle and file name for this paper."""
+        return self.profile.texts(self.kind)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def file_stem(self) -> str:
+        """The file name the regulation prescribes (Tomsk: п. 4.2 and п. 2.4), before it is made safe."""
+        stem = self.texts.file_name
+        for name, value in self.file_name_fields().items():
+            stem = stem.replace("{" + name + "}", value)
+        return stem
+
+    def file_name_fields(self) -> dict[str, str]:
+        """Values a profile's file_name pattern may use: {short_name}, and per paper more."""
+        return {"short_name": self.org.short_name}
+
+
+class CriterionAnswer(Model):
+    """The applicant's answer to one indicator: met or not, and the evidence when met."""
+
+    text: Text
+    met: bool
+    evidence: str | None = None
+
+
+class Application(Paper):
+    """The заявка на присвоение статуса стажировочной площадки, as the form of the Tomsk order asks."""
+
+    kind: ClassVar[str] = "zayavka"
     topic: Text
     goals: Text
     tasks: Text
     rationale: Text
     products: list[Product] = Field(min_length=1)
-    first_year: Annotated[int, AfterValidator(_plan_start)]
+    first_year: SchoolYear
     application_date: date | None = None
     roadmap: list[RoadmapEvent] = Field(min_length=1)
+    criteria: list[CriterionAnswer] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -267,6 +334,15 @@ class Application(Model):
     def plan_label(self) -> str:
         last = self.first_year + self.profile.rules.plan_years
         return f"{self.first_year}-{last}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def plan_years_words(self) -> str:
+        """«3 года», «1 год»: the roadmap's heading must agree in number."""
+        n = self.profile.rules.plan_years
+        word = "год" if n % 10 == 1 and n % 100 != 11 else "года" if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 \
+            else "лет"
+        return f"{n} {word}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -284,9 +360,181 @@ class Application(Model):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def file_stem(self) -> str:
-        """The file name the order prescribes (п. 4.2), before it is made safe for a file system."""
-        return self.profile.zayavka.file_name.format(short_name=self.org.short_name)
+    def met_criteria(self) -> list[CriterionAnswer]:
+        return [c for c in self.criteria if c.met]
+
+    def plan_for(self, year: int, approval_date: date | None = None) -> Plan:
+        """Take one school year of the roadmap as the site's activity plan (Tomsk Положение, п. 5)."""
+        events = [PlanEvent(title=e.title, form=e.form, when=e.when, responsible=e.responsible_with_contacts)
+                  for e in self.roadmap if e.when.academic_year == year]
+        return Plan(profile=self.profile, org=self.org, topic=self.topic, school_year=year, events=events,
+                    approval_date=approval_date)
+
+
+# --- the отчёт (Tomsk: order п. 2.4, Положение п. 7) -----------------------------------------------------------
+
+
+class ReportEvent(Model):
+    """An event held: what, in which form, when, how many took part."""
+
+    title: Text
+    form: Text
+    when: EventDate
+    participants: int = Field(ge=0)
+
+
+class TraineeProject(Model):
+    """A trainee's project with the link to it on the organization's site."""
+
+    title: Text
+    author: Text
+    link: Url
+
+
+class ReportProduct(Model):
+    """A presented educational product (методические рекомендации, публикации …), with a link if published."""
+
+    kind: Text
+    title: Text
+    link: Url | None = None
+
+
+class NumberedReportEvent(Model):
+    number: int
+    event: ReportEvent
+
+
+def _events_total(events: list[ReportEvent]) -> int:
+    return sum(e.participants for e in events)
+
+
+class Report(Paper):
+    """Отчёт стажировочной площадки by the form of the Tomsk order (п. 2.4) and Положение (п. 7)."""
+
+    kind: ClassVar[str] = "otchet"
+    topic: Text
+    term_start: date
+    term_end: date
+    report_date: date | None = None
+    tasks: Text
+    interim_results: Text
+    events: list[ReportEvent] = Field(min_length=1)
+    trainee_projects: list[TraineeProject] = []
+    products: list[ReportProduct] = []
+    individual_product: Text
+    other: str | None = None
+    corrections: Text
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def participants_total(self) -> int:
+        """The total row of the events table: computed, never typed."""
+        return _events_total(self.events)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def term_label(self) -> str:
+        return f"{format_date(self.term_start)} – {format_date(self.term_end)}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def numbered_events(self) -> list[NumberedReportEvent]:
+        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
+        return [NumberedReportEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
+
+
+# --- the отчёт по практике (Turochak, п. 4.5) ------------------------------------------------------------------
+
+
+class Trainee(Model):
+    """A teacher or manager who trained at the site."""
+
+    name: Text
+    organization: Text
+    position: Text
+    form: Text  # курсы повышения квалификации, индивидуальная стажировка, …
+    hours: int | None = Field(default=None, ge=0)
+
+
+class PracticeReport(Paper):
+    """Отчёт по практике на стажировочной площадке: the site head's report to the coordinator (Turochak п. 4.5)."""
+
+    kind: ClassVar[str] = "otchet_praktika"
+    site_head: PersonName
+    site_head_position: Text
+    coordinator_dative: Text  # «методисту Управления образования И.И. Ивановой»: typed in the dative
+    topic: Text
+    period_start: date
+    period_end: date
+    report_date: date | None = None
+    program: Text
+    trainees: list[Trainee] = Field(min_length=1)
+    events: list[ReportEvent] = Field(min_length=1)
+    results: Text
+    site_link: Url | None = None
+    proposals: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def participants_total(self) -> int:
+        return _events_total(self.events)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hours_total(self) -> int:
+        return sum(t.hours or 0 for t in self.trainees)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def period_label(self) -> str:
+        return f"{format_date(self.period_start)} – {format_date(self.period_end)}"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def numbered_events(self) -> list[NumberedReportEvent]:
+        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
+        return [NumberedReportEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
+
+
+# --- the план деятельности (Tomsk Положение, п. 5) -------------------------------------------------------------
+
+
+class PlanEvent(Model):
+    """One line of the activity plan: event and form, when, who is responsible."""
+
+    title: Text
+    form: Text
+    when: EventDate
+    responsible: Text
+
+
+class NumberedPlanEvent(Model):
+    number: int
+    event: PlanEvent
+
+
+class Plan(Paper):
+    """План деятельности стажировочной площадки на учебный год."""
+
+    kind: ClassVar[str] = "plan"
+    topic: Text
+    school_year: SchoolYear
+    approval_date: date | None = None
+    events: list[PlanEvent] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    def file_name_fields(self) -> dict[str, str]:
+        return {**super().file_name_fields(), "school_year": self.school_year_label}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def numbered_events(self) -> list[NumberedPlanEvent]:
+        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
+        return [NumberedPlanEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
 
 
 def model_input(data: dict[str, Any]) -> dict[str, Any]:

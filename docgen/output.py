@@ -16,7 +16,8 @@ from pathlib import Path
 
 from docgen.errors import OutputError, OutputExistsError
 
-MAX_STEM = 150  # leaves room for the folder in Windows' 260-character paths
+MAX_STEM = 150  # characters: leaves room for the folder in Windows' 260-character paths
+MAX_STEM_BYTES = 240  # Linux and macOS limit a name to 255 bytes; Cyrillic takes 2 bytes, «.docx» 5 more
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$")
 
@@ -27,7 +28,7 @@ def safe_file_name(stem: str) -> str:
     Straight quotes become «ёлочки», path separators and colons become a dash, other forbidden characters go;
     trailing dots and spaces (which Windows drops silently) are removed.
     """
-    text = stem.replace("\u00a0", " ")
+    text = re.sub(r"[\u00a0\s]+", " ", stem)  # a line break typed in the name becomes a space, not nothing
     # "Школа "Радуга"" -> "Школа «Радуга»": alternate opening and closing quotes
     parts = text.split('"')
     text = "".join(p + ("«" if i % 2 == 0 else "»") for i, p in enumerate(parts[:-1])) + parts[-1]
@@ -36,6 +37,8 @@ def safe_file_name(stem: str) -> str:
     text = re.sub(r"\s+", " ", text).strip().rstrip(". ")
     if len(text) > MAX_STEM:
         text = text[:MAX_STEM].rstrip(". ")
+    while len(text.encode("utf-8")) > MAX_STEM_BYTES:
+        text = text[:-1].rstrip(". ")
     if not text or _RESERVED.match(text):
         text = f"документ {text}".strip()
     return text

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from docgen.errors import ConversionError, DocgenError, OutputError, WorkbookInvalidError
-from docgen.loader import Loaded, load
-from docgen.models import Application
+from docgen.kinds import PAPERS
+from docgen.loader import load
+from docgen.models import Paper
 from docgen.output import publish, safe_file_name, staging
 from docgen.pdf import PdfConverter
 from docgen.render import Renderer, template_path
 
 FORMATS = ("docx", "pdf")
-TEMPLATES = {"zayavka": "zayavka.docx"}
 
 
 @dataclass
@@ -50,8 +51,8 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
 @dataclass
 class _Job:
     outcome: Outcome
-    loaded: Loaded
-    stem: str
+    model: Paper
+    stem: str = ""
     docx: Path | None = None
 
 
@@ -63,48 +64,81 @@ def render_many(
     force: bool = False,
     template: Path | None = None,
     converter_factory: Callable[[], PdfConverter] | None = None,
+    today: date | None = None,
 ) -> list[Outcome]:
     """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure."""
-    renderers: dict[str, Renderer] = {}
-    jobs: list[_Job] = []
     outcomes: list[Outcome] = []
+    jobs: list[_Job] = []
+    for source in sources:
+        outcome = Outcome(source)
+        outcomes.append(outcome)
+        try:
+            loaded = load(source, today)
+            outcome.warnings = [str(p) for p in loaded.warnings]
+            if loaded.model is None or loaded.errors:
+                raise WorkbookInvalidError(source, loaded.problems)
+            jobs.append(_Job(outcome, loaded.model))
+        except DocgenError as exc:
+            outcome.error = exc
+    produce(jobs, out_dir, formats=formats, force=force, template=template, converter_factory=converter_factory)
+    return outcomes
+
+
+def render_paper(
+    source: Path,
+    paper: Paper,
+    out_dir: Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    force: bool = False,
+    template: Path | None = None,
+    converter_factory: Callable[[], PdfConverter] | None = None,
+) -> Outcome:
+    """Render one model made in code (a plan taken from a заявка) as `render_many` renders a workbook's."""
+    job = _Job(Outcome(source), paper)
+    produce([job], out_dir, formats=formats, force=force, template=template, converter_factory=converter_factory)
+    return job.outcome
+
+
+def produce(
+    jobs: list[_Job],
+    out_dir: Path,
+    *,
+    formats: tuple[str, ...],
+    force: bool,
+    template: Path | None,
+    converter_factory: Callable[[], PdfConverter] | None,
+) -> None:
+    """Render, convert and publish the jobs' documents; record each job's failure in its outcome."""
+    renderers: dict[str, Renderer] = {}
     taken: dict[str, Path] = {}
+    ready: list[_Job] = []
     with staging(out_dir) as stage:
-        for source in sources:
-            outcome = Outcome(source)
-            outcomes.append(outcome)
-            try:
-                loaded = load(source)
-                outcome.warnings = [str(p) for p in loaded.warnings]
-                if loaded.model is None or loaded.errors:
-                    raise WorkbookInvalidError(source, loaded.problems)
-                assert loaded.spec is not None
-                kind = loaded.spec.kind
-                if kind not in renderers:
-                    renderers[kind] = Renderer(template or template_path(TEMPLATES[kind]), Application)
-                stem = safe_file_name(loaded.model.file_stem)
-                if stem in taken:
-                    raise OutputError(out_dir / stem, f"то же имя файла получается из «{taken[stem].name}»; "
-                                                      "краткие наименования организаций должны различаться")
-                taken[stem] = source
-                job = _Job(outcome, loaded, stem, stage / f"{stem}.docx")
-                assert job.docx is not None
-                job.docx.write_bytes(renderers[kind].render(loaded.model))
-                jobs.append(job)
-            except DocgenError as exc:
-                outcome.error = exc
-        if "pdf" in formats and jobs:
-            _convert(jobs, stage, converter_factory)
         for job in jobs:
+            try:
+                kind = job.model.kind
+                if kind not in renderers:
+                    renderers[kind] = Renderer(template or template_path(PAPERS[kind].template), type(job.model))
+                job.stem = safe_file_name(job.model.file_stem)
+                if job.stem in taken:
+                    raise OutputError(out_dir / job.stem, f"то же имя файла получается из «{taken[job.stem].name}»; "
+                                                          "краткие наименования организаций должны различаться")
+                taken[job.stem] = job.outcome.source
+                job.docx = stage / f"{job.stem}.docx"
+                job.docx.write_bytes(renderers[kind].render(job.model))
+                ready.append(job)
+            except DocgenError as exc:
+                job.outcome.error = exc
+        if "pdf" in formats and ready:
+            _convert(ready, stage, converter_factory)
+        for job in ready:
             if not job.outcome.ok:
                 continue
-            assert job.docx is not None
             pairs = [(stage / f"{job.stem}.{fmt}", out_dir / f"{job.stem}.{fmt}") for fmt in formats]
             try:
                 job.outcome.written = publish(pairs, force=force)
             except DocgenError as exc:
                 job.outcome.error = exc
-    return outcomes
 
 
 def _convert(jobs: list[_Job], stage: Path, factory: Callable[[], PdfConverter] | None) -> None:

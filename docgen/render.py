@@ -47,8 +47,15 @@ def _paragraphs(value: str) -> str:
     return str(value).replace("\n", "\a")
 
 
+def _capfirst(value: str) -> str:
+    """Capitalize the first letter only: Jinja's `capitalize` would lowercase «МАОУ» and «Управления»."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "paragraphs": _paragraphs,
+    "capfirst": _capfirst,
     "typeset": tie_numbers,
     "date": format_date,
     "date_words": format_date_words,

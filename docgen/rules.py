@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from docgen.errors import Severity
-from docgen.models import Application
+from docgen.models import Application, Paper, Plan, PracticeReport, Report
+from docgen.text import format_date
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ def check_application(app: Application) -> list[Finding]:
     """Return every rule the заявка breaks, errors and warnings together, in the order of the workbook."""
     rules = app.profile.rules
     findings: list[Finding] = []
+    findings += _criteria(app)
     years = app.plan_years
     first, last = years[0], years[-1]
     span = f"{first}-{first + 1} … {last}-{last + 1}"
@@ -52,7 +55,7 @@ def check_application(app: Application) -> list[Finding]:
                 f"{rules.plan_years} года",
                 rules.plan_rule,
             ))
-        elif count < rules.min_events_per_year:
+        elif rules.min_events_per_year and count < rules.min_events_per_year:
             findings.append(Finding(
                 ("roadmap",),
                 f"на {label} запланировано мероприятий: {count}, рекомендуется не менее "
@@ -62,7 +65,7 @@ def check_application(app: Application) -> list[Finding]:
             ))
 
     length = len(app.rationale)
-    if length < rules.min_rationale_chars:
+    if rules.min_rationale_chars and length < rules.min_rationale_chars:
         findings.append(Finding(
             ("rationale",),
             f"обоснование слишком короткое: {length} знаков, нужно не менее {rules.min_rationale_chars} "
@@ -78,3 +81,136 @@ def check_application(app: Application) -> list[Finding]:
                 severity=Severity.WARNING,
             ))
     return findings
+
+
+def _criteria(app: Application) -> list[Finding]:
+    """Check the Turochak indicators: the base one required, at least one other, evidence for each one met."""
+    wanted = app.profile.criteria
+    if not wanted:
+        return []
+    rule = app.profile.rules.criteria_rule or None
+    findings: list[Finding] = []
+    answers = {_norm(a.text): (i, a) for i, a in enumerate(app.criteria)}
+    known = {_norm(c.text) for c in wanted}
+    for index, answer in enumerate(app.criteria):
+        if _norm(answer.text) not in known:
+            findings.append(Finding(("criteria", index, "text"),
+                                    "текст показателя изменён или это не показатель Положения; верните исходный "
+                                    "текст (возьмите его из пустой книги)", rule))
+        elif answer.met and not answer.evidence:
+            findings.append(Finding(("criteria", index, "evidence"),
+                                    "показатель отмечен «да», но подтверждение не указано", rule))
+    for criterion in wanted:
+        if _norm(criterion.text) not in answers:
+            findings.append(Finding(("criteria",), f"нет строки показателя «{criterion.text[:60]}…»", rule))
+    base = [c for c in wanted if c.base]
+    for criterion in base:
+        found = answers.get(_norm(criterion.text))
+        if found and not found[1].met:
+            findings.append(Finding(("criteria", found[0], "met"),
+                                    "базовый показатель обязателен: без него организация не может претендовать "
+                                    "на статус", rule))
+    others = [answers[_norm(c.text)][1] for c in wanted if not c.base and _norm(c.text) in answers]
+    if others and not any(a.met for a in others):
+        findings.append(Finding(("criteria",),
+                                "организация не соответствует ни одному из четырёх дополнительных показателей; "
+                                "нужен хотя бы один", rule))
+    return findings
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("ё", "е").split()).rstrip(";.")
+
+
+def report_due(report: Report) -> date | None:
+    """The last day to hand in the report: the term's end plus the profile's deadline (Tomsk: 14 days)."""
+    days = report.profile.rules.report_deadline_days
+    return None if days is None else report.term_end + timedelta(days=days)
+
+
+def deadline_finding(report: Report, today: date) -> Finding | None:
+    """Say how many days are left to hand in the report, or how late it is."""
+    due = report_due(report)
+    if due is None:
+        return None
+    rule = report.profile.rules.deadline_rule or None
+    if today < report.term_end:
+        left = (report.term_end - today).days
+        return Finding(("term_end",), f"срок деятельности ещё не окончен (до {format_date(report.term_end)} "
+                                      f"— {_days(left)}); отчёт сдаётся до {format_date(due)}", rule, Severity.INFO)
+    if today <= due:
+        left = (due - today).days
+        when = "сегодня последний день" if left == 0 else f"осталось {_days(left)}"
+        return Finding(("term_end",), f"отчёт нужно сдать до {format_date(due)}: {when}", rule, Severity.INFO)
+    late = (today - due).days
+    return Finding(("term_end",), f"срок сдачи отчёта прошёл {format_date(due)}: просрочено на {_days(late)}",
+                   rule, Severity.WARNING)
+
+
+def _days(n: int) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        word = "день"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "дня"
+    else:
+        word = "дней"
+    return f"{n} {word}"
+
+
+def check_report(report: Report, today: date | None = None) -> list[Finding]:
+    """Check the Tomsk report: a term that ends after it starts, and the 14-day deadline (п. 2.4)."""
+    findings: list[Finding] = []
+    if report.term_end <= report.term_start:
+        findings.append(Finding(("term_end",), "окончание срока деятельности раньше его начала"))
+    if today is not None:
+        found = deadline_finding(report, today)
+        if found:
+            findings.append(found)
+    if report.report_date and report.report_date < report.term_start:
+        findings.append(Finding(("report_date",), "дата отчёта раньше начала срока деятельности",
+                                severity=Severity.WARNING))
+    return findings
+
+
+def check_practice_report(report: PracticeReport) -> list[Finding]:
+    """Check the Turochak practice report: the period and the events inside it."""
+    findings: list[Finding] = []
+    if report.period_end < report.period_start:
+        findings.append(Finding(("period_end",), "окончание отчётного периода раньше его начала"))
+    for index, event in enumerate(report.events):
+        first = (event.when.year, event.when.month)
+        if not ((report.period_start.year, report.period_start.month) <= first
+                <= (report.period_end.year, report.period_end.month)):
+            findings.append(Finding(("events", index, "when"),
+                                    f"дата «{event.when.label}» вне отчётного периода ({report.period_label})",
+                                    severity=Severity.WARNING))
+    return findings
+
+
+def check_plan(plan: Plan) -> list[Finding]:
+    """Check a plan: every event inside its school year; the minimum of events the profile asks for."""
+    findings: list[Finding] = []
+    label = f"{plan.school_year}-{plan.school_year + 1}"
+    for index, event in enumerate(plan.events):
+        if event.when.academic_year != plan.school_year:
+            findings.append(Finding(("events", index, "when"),
+                                    f"срок «{event.when.label}» вне {label} учебного года"))
+    rules = plan.profile.rules
+    if rules.min_events_per_year and len(plan.events) < rules.min_events_per_year:
+        findings.append(Finding(("events",), f"в плане мероприятий: {len(plan.events)}, рекомендуется не менее "
+                                             f"{rules.min_events_per_year}", rules.events_rule or None,
+                                Severity.WARNING))
+    return findings
+
+
+def check(paper: Paper, today: date | None = None) -> list[Finding]:
+    """Run the rules of whatever paper this is."""
+    if isinstance(paper, Application):
+        return check_application(paper)
+    if isinstance(paper, Report):
+        return check_report(paper, today)
+    if isinstance(paper, PracticeReport):
+        return check_practice_report(paper)
+    if isinstance(paper, Plan):
+        return check_plan(paper)
+    return []

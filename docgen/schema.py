@@ -19,6 +19,9 @@ class Kind(StrEnum):
     DATE = "date"  # a real date
     EVENT_DATE = "event_date"  # a date or «месяц год»
     SCHOOL_YEAR = "school_year"  # «2023-2024»
+    INT = "int"  # a whole number ≥ 0
+    PERSON = "person"  # «Фамилия Имя Отчество»
+    YES_NO = "yes_no"  # «да» / «нет»
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ class TableSheet:
     name: str
     key: str  # the model field holding the list of rows
     columns: tuple[Column, ...]
-    min_rows: int = 1
     blank_rows: int = 30  # rows prepared (formats, dropdowns) in a blank workbook
+    only_with: str | None = None  # a profile attribute that must be non-empty for the sheet to exist ("criteria")
+    prefill: str | None = None  # a profile list whose items fill the first column of a blank workbook
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,10 @@ class WorkbookSpec:
     @property
     def sheet_names(self) -> tuple[str, ...]:
         return (self.form.name, *(t.name for t in self.tables))
+
+    def tables_for(self, profile_has: set[str]) -> tuple[TableSheet, ...]:
+        """The table sheets a workbook of a profile has; `profile_has` names the profile's non-empty lists."""
+        return tuple(t for t in self.tables if t.only_with is None or t.only_with in profile_has)
 
 
 INSTRUCTIONS_SHEET = "Инструкция"
@@ -95,8 +103,43 @@ LISTS: dict[str, tuple[str, ...]] = {
         "программа", "видеоматериал", "сборник", "другое",
     ),
     "school_years": SCHOOL_YEARS,
-    "profiles": ("tomsk",),
+    "yes_no": ("да", "нет"),
+    "trainee_forms": (
+        "курсы повышения квалификации", "индивидуальная стажировка", "групповая стажировка",
+        "профессиональная переподготовка", "наставничество", "методическое консультирование",
+    ),
 }
+
+PROFILE = Column("profile", "Муниципалитет (профиль)",
+                 "tomsk — город Томск (распоряжение № 477), turochak — Турочакский район. Пусто — tomsk.",
+                 required=False, choices="profiles", strict_choices=True)
+
+ORG_FIELDS = (
+    Column("org.full_name", "Полное наименование организации",
+           "Как в уставе: муниципальное автономное общеобразовательное учреждение …", Kind.LONG_TEXT),
+    Column("org.short_name", "Краткое наименование",
+           "Как в уставе, например МАОУ гимназия № 56 г. Томска; войдёт в имя файла"),
+    Column("org.head_position", "Должность руководителя", "Например: директор"),
+    Column("org.head_name", "ФИО руководителя", "Полностью: Фамилия Имя Отчество", Kind.PERSON),
+    Column("org.address", "Адрес организации", "Почтовый адрес с индексом", required=False),
+    Column("org.phone", "Телефон", "Например: +7 (3822) 12-34-56"),
+    Column("org.email", "E-mail", "Адрес электронной почты организации"),
+    Column("org.site", "Официальный сайт", "Начинается с https://", required=False),
+)
+
+REPORT_EVENTS = TableSheet(
+    name="Мероприятия",
+    key="events",
+    columns=(
+        Column("title", "Мероприятие", "Название проведённого мероприятия", Kind.LONG_TEXT, width=50),
+        Column("form", "Форма проведения", "Семинар, практикум…; можно своё", choices="event_forms", width=24),
+        Column("when", "Дата проведения", "Дата ДД.ММ.ГГГГ или месяц и год: «ноябрь 2023»", Kind.EVENT_DATE,
+               width=16),
+        Column("participants", "Количество участников", "Целое число; итог посчитает программа", Kind.INT,
+               width=14),
+    ),
+)
+
 
 ZAYAVKA = WorkbookSpec(
     kind="zayavka",
@@ -104,19 +147,8 @@ ZAYAVKA = WorkbookSpec(
     form=FormSheet(
         name="Заявка",
         fields=(
-            Column("profile", "Муниципалитет (профиль)",
-                   "tomsk — город Томск, распоряжение № 477. Пусто — tomsk.", required=False,
-                   choices="profiles", strict_choices=True),
-            Column("org.full_name", "Полное наименование организации",
-                   "Как в уставе: муниципальное автономное общеобразовательное учреждение …", Kind.LONG_TEXT),
-            Column("org.short_name", "Краткое наименование",
-                   "Как в уставе, например МАОУ гимназия № 56 г. Томска; войдёт в имя файла"),
-            Column("org.head_position", "Должность руководителя", "Например: директор"),
-            Column("org.head_name", "ФИО руководителя", "Полностью: Фамилия Имя Отчество"),
-            Column("org.address", "Адрес организации", "Почтовый адрес с индексом", required=False),
-            Column("org.phone", "Телефон", "Например: +7 (3822) 12-34-56"),
-            Column("org.email", "E-mail", "Адрес электронной почты организации"),
-            Column("org.site", "Официальный сайт", "Начинается с https://", required=False),
+            PROFILE,
+            *ORG_FIELDS,
             Column("topic", "Тема стажировки", "Пункт 1 формы заявки", Kind.LONG_TEXT),
             Column("goals", "Цели стажировки", "Пункт 2 формы заявки", Kind.LONG_TEXT),
             Column("tasks", "Задачи стажировки",
@@ -164,6 +196,21 @@ ZAYAVKA = WorkbookSpec(
             ),
             blank_rows=40,
         ),
+        TableSheet(
+            name="Показатели",
+            key="criteria",
+            columns=(
+                Column("text", "Показатель", "Текст показателя из Положения; не меняйте его", Kind.LONG_TEXT,
+                       width=70),
+                Column("met", "Соответствует", "да или нет", Kind.YES_NO, choices="yes_no", strict_choices=True,
+                       width=16),
+                Column("evidence", "Подтверждение", "Чем подтверждается: приказ, сайт, результаты…",
+                       Kind.LONG_TEXT, required=False, width=60),
+            ),
+            blank_rows=0,
+            only_with="criteria",
+            prefill="criteria",
+        ),
     ),
     instructions=(
         "Заявка на присвоение статуса стажировочной площадки",
@@ -178,7 +225,160 @@ ZAYAVKA = WorkbookSpec(
         "Формулы допускаются, но файл должен быть сохранён в Excel или LibreOffice Calc, чтобы в нём были значения.",
         "Не объединяйте ячейки в таблицах. Даты — как даты или текстом ДД.ММ.ГГГГ.",
         "Подсказка к каждому столбцу — в примечании к его заголовку.",
+        "Турочакский район: лист «Показатели» — отметьте «да» у показателей, которым организация соответствует, "
+        "и укажите подтверждение.",
     ),
 )
 
-SPECS: dict[str, WorkbookSpec] = {ZAYAVKA.kind: ZAYAVKA}
+OTCHET = WorkbookSpec(
+    kind="otchet",
+    title="Отчёт стажировочной площадки",
+    form=FormSheet(
+        name="Отчёт",
+        fields=(
+            PROFILE,
+            *ORG_FIELDS,
+            Column("topic", "Тема стажировочной площадки", "Как в распоряжении о присвоении статуса", Kind.LONG_TEXT),
+            Column("term_start", "Начало срока деятельности", "ДД.ММ.ГГГГ", Kind.DATE),
+            Column("term_end", "Окончание срока деятельности",
+                   "ДД.ММ.ГГГГ, как в распоряжении (например 31.12.2025); от неё считается срок отчёта", Kind.DATE),
+            Column("report_date", "Дата отчёта", "ДД.ММ.ГГГГ. Пусто — строка даты для заполнения от руки", Kind.DATE,
+                   required=False),
+            Column("tasks", "1) Задачи реализации программы", "Каждая задача с новой строки", Kind.LONG_TEXT),
+            Column("interim_results", "2) Промежуточные результаты", "Что достигнуто; абзацы с новой строки",
+                   Kind.LONG_TEXT),
+            Column("individual_product", "4) Индивидуальный образовательный продукт",
+                   "Продукт, адаптированный к условиям своей образовательной организации", Kind.LONG_TEXT),
+            Column("other", "4) Другое", "Иные продукты программы; можно оставить пустым", Kind.LONG_TEXT,
+                   required=False),
+            Column("corrections", "5) Вносимые корректировки и их обоснования",
+                   "Если корректировок не было, так и напишите", Kind.LONG_TEXT),
+        ),
+    ),
+    tables=(
+        REPORT_EVENTS,
+        TableSheet(
+            name="Проекты стажёров",
+            key="trainee_projects",
+            columns=(
+                Column("title", "Проект", "Название проекта стажёра", Kind.LONG_TEXT, width=50),
+                Column("author", "Автор", "ФИО стажёра, образовательная организация", width=40),
+                Column("link", "Ссылка на сайте ОО", "Полный адрес: https://…", width=50),
+            ),
+            blank_rows=20,
+        ),
+        TableSheet(
+            name="Продукты",
+            key="products",
+            columns=(
+                Column("kind", "Вид продукта", "Методические рекомендации, публикация…", choices="product_kinds",
+                       width=28),
+                Column("title", "Наименование продукта", "Название", Kind.LONG_TEXT, width=50),
+                Column("link", "Ссылка", "Где размещён: https://… (если размещён)", required=False, width=50),
+            ),
+            blank_rows=10,
+        ),
+    ),
+    instructions=(
+        "Отчёт муниципальной стажировочной площадки (распоряжение № 477, п. 2.4; Положение, п. 7)",
+        "",
+        "1. Лист «Отчёт»: сведения об организации и разделы 1, 2, 4, 5 отчёта.",
+        "2. Лист «Мероприятия» (раздел 3): перечень, формы, количество участников; итог посчитает программа.",
+        "3. Лист «Проекты стажёров» (раздел 4): название, автор, ссылка на размещение на сайте ОО.",
+        "4. Лист «Продукты» (раздел 4): презентация образовательных продуктов.",
+        "5. docgen check <файл>.xlsx покажет ошибки и сколько дней осталось до срока сдачи отчёта (14 дней).",
+        "6. docgen render <файл>.xlsx -o <папка> — «Отчет стажировочной ОО …» в .docx и .pdf.",
+    ),
+)
+
+OTCHET_PRAKTIKA = WorkbookSpec(
+    kind="otchet_praktika",
+    title="Отчёт по практике на стажировочной площадке",
+    form=FormSheet(
+        name="Отчёт по практике",
+        fields=(
+            PROFILE,
+            *ORG_FIELDS,
+            Column("site_head", "ФИО руководителя стажировочной площадки", "Полностью: Фамилия Имя Отчество",
+                   Kind.PERSON),
+            Column("site_head_position", "Должность руководителя площадки",
+                   "Например: заместитель директора по УВР (п. 4.1 Положения)"),
+            Column("coordinator_dative", "Координатор (кому, в дательном падеже)",
+                   "Например: методисту Управления образования И.И. Ивановой (п. 4.5–4.6 Положения)"),
+            Column("topic", "Направление (тема) стажировочной площадки", "", Kind.LONG_TEXT),
+            Column("period_start", "Начало отчётного периода", "ДД.ММ.ГГГГ", Kind.DATE),
+            Column("period_end", "Окончание отчётного периода", "ДД.ММ.ГГГГ", Kind.DATE),
+            Column("report_date", "Дата отчёта", "ДД.ММ.ГГГГ. Пусто — строка даты для заполнения от руки",
+                   Kind.DATE, required=False),
+            Column("program", "Программа стажировки", "Название и краткое содержание программы (п. 4.4)",
+                   Kind.LONG_TEXT),
+            Column("results", "Результаты практики", "Что освоили стажёры; абзацы с новой строки", Kind.LONG_TEXT),
+            Column("site_link", "Информация на сайте ОО", "Ссылка на страницу площадки: https://…",
+                   required=False),
+            Column("proposals", "Предложения", "Можно оставить пустым", Kind.LONG_TEXT, required=False),
+        ),
+    ),
+    tables=(
+        TableSheet(
+            name="Стажёры",
+            key="trainees",
+            columns=(
+                Column("name", "ФИО стажёра", "Полностью", width=34),
+                Column("organization", "Образовательная организация", "Краткое наименование", width=34),
+                Column("position", "Должность", "Например: учитель математики", width=28),
+                Column("form", "Форма стажировки", "Курсы, индивидуальная стажировка…; можно своё",
+                       choices="trainee_forms", width=30),
+                Column("hours", "Часы", "Целое число часов (можно не указывать)", Kind.INT, required=False,
+                       width=10),
+            ),
+        ),
+        REPORT_EVENTS,
+    ),
+    instructions=(
+        "Отчёт по практике на стажировочной площадке (Положение Турочакского района, п. 4.5)",
+        "",
+        "1. Лист «Отчёт по практике»: организация, руководитель площадки, координатор, период, программа, итоги.",
+        "2. Лист «Стажёры»: кто прошёл практику, из какой организации, в какой форме.",
+        "3. Лист «Мероприятия»: семинары, конференции, «круглые столы» (п. 4.4) и число участников.",
+        "4. docgen check <файл>.xlsx, затем docgen render <файл>.xlsx -o <папка>.",
+    ),
+)
+
+PLAN = WorkbookSpec(
+    kind="plan",
+    title="План деятельности стажировочной площадки",
+    form=FormSheet(
+        name="План",
+        fields=(
+            PROFILE,
+            *ORG_FIELDS,
+            Column("topic", "Тема стажировочной площадки", "", Kind.LONG_TEXT),
+            Column("school_year", "Учебный год", "Например 2024-2025", Kind.SCHOOL_YEAR, choices="school_years",
+                   strict_choices=True),
+            Column("approval_date", "Дата утверждения", "ДД.ММ.ГГГГ. Пусто — строка даты для заполнения от руки",
+                   Kind.DATE, required=False),
+        ),
+    ),
+    tables=(
+        TableSheet(
+            name="Мероприятия",
+            key="events",
+            columns=(
+                Column("title", "Мероприятие", "Название", Kind.LONG_TEXT, width=50),
+                Column("form", "Форма проведения", "Семинар, практикум…; можно своё", choices="event_forms",
+                       width=24),
+                Column("when", "Сроки", "Дата ДД.ММ.ГГГГ или месяц и год: «ноябрь 2024»", Kind.EVENT_DATE, width=16),
+                Column("responsible", "Ответственный", "И.О. Фамилия, должность", Kind.LONG_TEXT, width=34),
+            ),
+        ),
+    ),
+    instructions=(
+        "План деятельности стажировочной площадки на учебный год (Положение г. Томска, п. 5)",
+        "",
+        "1. Лист «План»: организация, тема, учебный год.",
+        "2. Лист «Мероприятия»: мероприятия на год, формы их проведения, сроки, ответственные.",
+        "План можно сделать и из заявки: docgen plan <заявка>.xlsx --year 2024-2025 -o <папка>.",
+    ),
+)
+
+SPECS: dict[str, WorkbookSpec] = {spec.kind: spec for spec in (ZAYAVKA, OTCHET, OTCHET_PRAKTIKA, PLAN)}

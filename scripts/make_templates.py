@@ -181,112 +181,276 @@ def _auto_hyphenation(doc: Document) -> None:
         settings.insert(0, hyphenation)
 
 
-def build_zayavka(path: Path) -> None:
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+RIGHT_BLOCK = Cm(9.5)
+
+
+def new_document(title: str) -> Document:
     doc = Document()
     _styles(doc)
     _page(doc)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
+    _auto_hyphenation(doc)
+    doc.core_properties.title = title
+    doc.core_properties.author = "docgen"
+    doc.core_properties.language = "ru-RU"
+    return doc
 
-    right = Cm(9.5)
-    para(doc, "{{ profile.addressee.position_dative }}", indent=False, left=right,
-         align=WD_ALIGN_PARAGRAPH.LEFT, bold=True)
-    para(doc, "{{ profile.addressee.name_dative | typeset }}", indent=False, left=right,
-         align=WD_ALIGN_PARAGRAPH.LEFT, bold=True)
-    para(doc, "{{ org.head_name.full }}, {{ org.head_position }} {{ org.short_name_typeset }}",
-         indent=False, left=right, align=WD_ALIGN_PARAGRAPH.LEFT, space_before=12)
 
-    para(doc, "{{ profile.zayavka.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True,
-         space_before=24)
-    para(doc, "{{ profile.zayavka.subtitle }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, bold=True)
-    para(doc, "{{ org.full_name_typeset }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space_before=12)
-    para(doc, "(полное наименование организации)", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, size=10,
-         space_after=12)
+def addressee(doc: Document, position: str, name: str, *, name_optional: bool = False) -> None:
+    """The addressee block, top right, bold (ГОСТ Р 7.0.97, 5.15)."""
+    para(doc, "{{ " + position + " }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    if name_optional:
+        para(doc, "{%p if " + name + " %}", indent=False, left=RIGHT_BLOCK, align=LEFT)
+    para(doc, "{{ " + name + " | typeset }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    if name_optional:
+        para(doc, "{%p endif %}", indent=False, left=RIGHT_BLOCK, align=LEFT)
 
-    para(doc, "1. Тема стажировки.", keep_next=True)
-    para(doc, "{{ topic | paragraphs }}")
-    para(doc, "2. Цели и задачи стажировки.", keep_next=True, space_before=6)
-    para(doc, "{{ goals | paragraphs }}")
-    para(doc, "{{ tasks | paragraphs }}")
-    para(doc, "3. Обоснование актуальности и значимости заявленной тематики для развития системы образования "
-              "города Томска.", keep_next=True, space_before=6)
-    para(doc, "{{ rationale | paragraphs }}")
-    para(doc, "4. Планируемый продукт, сроки предоставления продукта/размещения на официальном сайте.",
-         keep_next=True, space_before=6, space_after=6)
 
-    products = doc.add_table(rows=1, cols=5)
-    products.style = doc.styles["Table Grid"]
-    products.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(products.rows[0].cells,
-                           ["№ пп", "Вид продукта", "Наименование продукта", "Срок предоставления",
-                            "Размещение на сайте"], strict=True):
-        _cell_text(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=10)
-    _row_props(products.rows[0], header=True)
-    _tag_row(products, "{%tr for product in products %}")
-    row = products.add_row()
+def title_block(doc: Document, *extra: str) -> None:
+    """Title and subtitle from the profile, centred and bold; then the organization's full name."""
+    para(doc, "{{ texts.title }}", align=CENTER, indent=False, bold=True, space_before=24)
+    para(doc, "{{ texts.subtitle }}", align=CENTER, indent=False, bold=True)
+    for line in extra:
+        para(doc, line, align=CENTER, indent=False, bold=True)
+    para(doc, "{{ org.full_name_typeset }}", align=CENTER, indent=False, space_before=12)
+    para(doc, "(полное наименование организации)", align=CENTER, indent=False, size=10, space_after=12)
+
+
+def heading(doc: Document, text: str) -> None:
+    para(doc, text, keep_next=True, space_before=6)
+
+
+def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths: list[float], *,
+          centered: tuple[int, ...] = (0,), total: tuple[str, str] | None = None,
+          groups: tuple[str, str] | None = None) -> Table:
+    """A data table: bold header row repeated on every page, rows that do not split, one row per item.
+
+    `groups` = (loop, label) adds a merged heading row per group around the item loop; `total` = (label, value)
+    adds a last row with the label across all columns but the last.
+    """
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(t.rows[0].cells, headers, strict=True):
+        _cell_text(cell, title, bold=True, align=CENTER, size=10)
+    _row_props(t.rows[0], header=True)
+    if groups:
+        _tag_row(t, "{%tr for " + groups[0] + " %}")
+        group_row = t.add_row()
+        _row_props(group_row)
+        merged = group_row.cells[0].merge(group_row.cells[len(headers) - 1])
+        _cell_text(merged, "{{ " + groups[1] + " }}", bold=True, align=CENTER)
+        merged.paragraphs[0].paragraph_format.keep_with_next = True
+    _tag_row(t, "{%tr for " + loop + " %}")
+    row = t.add_row()
     _row_props(row)
-    for cell, text in zip(row.cells, ["{{ loop.index }}", "{{ product.kind }}", "{{ product.title }}",
-                                      "{{ product.due_label }}", "{{ product.site_date_label }}"], strict=True):
-        _cell_text(cell, text, size=11,
-                   align=WD_ALIGN_PARAGRAPH.CENTER if "label" in text or "loop" in text else None)
-    _tag_row(products, "{%tr endfor %}")
-    _widths(products, [10, 32, 64, 32, 32])
+    for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
+        _cell_text(cell, text, size=11, align=CENTER if index in centered else None)
+    _tag_row(t, "{%tr endfor %}")
+    if groups:
+        _tag_row(t, "{%tr endfor %}")
+    if total:
+        last = t.add_row()
+        _row_props(last)
+        label = last.cells[0].merge(last.cells[len(headers) - 2])
+        _cell_text(label, total[0], bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, size=11)
+        _cell_text(last.cells[len(headers) - 1], total[1], bold=True, align=CENTER, size=11)
+    _widths(t, widths)
+    return t
 
-    para(doc, "5. План деятельности/дорожная карта стажировочной площадки на {{ profile.rules.plan_years }} "
-              "года ({{ plan_label }}).", keep_next=True, space_before=12, space_after=6)
-    roadmap = doc.add_table(rows=1, cols=6)
-    roadmap.style = doc.styles["Table Grid"]
-    roadmap.alignment = WD_TABLE_ALIGNMENT.CENTER
-    heads = ["№ пп", "Мероприятие с указанием формы проведения", "Ожидаемый результат", "Сроки проведения",
-             "Категория участников мероприятия (для кого предназначено)",
-             "Ответственный за организацию мероприятия, контактная информация"]
-    for cell, title in zip(roadmap.rows[0].cells, heads, strict=True):
-        _cell_text(cell, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=10)
-    _row_props(roadmap.rows[0], header=True)
-    _tag_row(roadmap, "{%tr for year in roadmap_years %}")
-    year_row = roadmap.add_row()
-    _row_props(year_row)
-    merged = year_row.cells[0].merge(year_row.cells[5])
-    _cell_text(merged, "{{ year.label }}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    merged.paragraphs[0].paragraph_format.keep_with_next = True
-    _tag_row(roadmap, "{%tr for item in year.events %}")
-    row = roadmap.add_row()
-    _row_props(row)
-    texts = ["{{ item.number }}", "{{ item.event.title }} (форма проведения: {{ item.event.form }})",
-             "{{ item.event.result }}", "{{ item.event.when.label }}", "{{ item.event.participants }}",
-             "{{ item.event.responsible_with_contacts }}"]
-    for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
-        _cell_text(cell, text, size=11, align=WD_ALIGN_PARAGRAPH.CENTER if index in (0, 3) else None)
-    _tag_row(roadmap, "{%tr endfor %}")
-    _tag_row(roadmap, "{%tr endfor %}")
-    _widths(roadmap, [8, 42, 36, 24, 28, 32])
 
-    para(doc, "{% if application_date %}{{ application_date | date_words }}{% else %}"
+def date_line(doc: Document, field: str) -> None:
+    para(doc, "{% if " + field + " %}{{ " + field + " | date_words }}{% else %}"
               "«____» ______________ 20____ г.{% endif %}", indent=False, space_before=24, space_after=24,
          keep_next=True)
+
+
+def signature(doc: Document, role: str, name: str) -> None:
+    """«должность … ______ / И.О. Фамилия» with the captions (подпись) and (расшифровка подписи)."""
     sign = doc.add_table(rows=2, cols=3)
     _no_borders(sign)
-    _cell_text(sign.rows[0].cells[0], "Руководитель\nобразовательной организации", size=14)
-    _cell_text(sign.rows[0].cells[1], "______________", size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _cell_text(sign.rows[0].cells[2], "/ {{ org.head_name.initials_surname }}", size=14)
-    _cell_text(sign.rows[1].cells[1], "(подпись)", size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_text(sign.rows[0].cells[0], role, size=14)
+    _cell_text(sign.rows[0].cells[1], "______________", size=14, align=CENTER)
+    _cell_text(sign.rows[0].cells[2], "/ {{ " + name + " }}", size=14)
+    _cell_text(sign.rows[1].cells[1], "(подпись)", size=10, align=CENTER)
     _cell_text(sign.rows[1].cells[2], "(расшифровка подписи)", size=10)
     for r in sign.rows:
         _row_props(r)
     sign.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next = True
     for cell in sign.rows[0].cells:
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # bottom: the name stands on the signature line
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # the name stands on the signature line
     _widths(sign, [75, 45, 50])
 
-    _auto_hyphenation(doc)
-    doc.core_properties.title = "Заявка на присвоение статуса стажировочной площадки"
-    doc.core_properties.author = "docgen"
-    doc.core_properties.language = "ru-RU"
+
+def build_zayavka(path: Path) -> None:
+    doc = new_document("Заявка на присвоение статуса стажировочной площадки")
+    addressee(doc, "profile.addressee.position_dative", "profile.addressee.name_dative", name_optional=True)
+    para(doc, "{{ org.head_name.full }}, {{ org.head_position }} {{ org.short_name_typeset }}",
+         indent=False, left=RIGHT_BLOCK, align=LEFT, space_before=12)
+    title_block(doc)
+
+    heading(doc, "1. Тема стажировки.")
+    para(doc, "{{ topic | paragraphs }}")
+    heading(doc, "2. Цели и задачи стажировки.")
+    para(doc, "{{ goals | paragraphs }}")
+    para(doc, "{{ tasks | paragraphs }}")
+    heading(doc, "3. Обоснование актуальности и значимости заявленной тематики для развития системы образования "
+                 "{{ profile.municipality_genitive }}.")
+    para(doc, "{{ rationale | paragraphs }}")
+    para(doc, "4. Планируемый продукт, сроки предоставления продукта/размещения на официальном сайте.",
+         keep_next=True, space_before=6, space_after=6)
+    table(doc, ["№ пп", "Вид продукта", "Наименование продукта", "Срок предоставления", "Размещение на сайте"],
+          "product in products",
+          ["{{ loop.index }}", "{{ product.kind }}", "{{ product.title }}", "{{ product.due_label }}",
+           "{{ product.site_date_label }}"],
+          [10, 32, 64, 32, 32], centered=(0, 3, 4))
+
+    para(doc, "5. План деятельности/дорожная карта стажировочной площадки на {{ plan_years_words }} "
+              "({{ plan_label }}).", keep_next=True, space_before=12, space_after=6)
+    table(doc, ["№ пп", "Мероприятие с указанием формы проведения", "Ожидаемый результат", "Сроки проведения",
+                "Категория участников мероприятия (для кого предназначено)",
+                "Ответственный за организацию мероприятия, контактная информация"],
+          "item in year.events",
+          ["{{ item.number }}", "{{ item.event.title }} (форма проведения: {{ item.event.form }})",
+           "{{ item.event.result }}", "{{ item.event.when.label }}", "{{ item.event.participants }}",
+           "{{ item.event.responsible_with_contacts }}"],
+          [8, 42, 36, 24, 28, 32], centered=(0, 3), groups=("year in roadmap_years", "year.label"))
+
+    para(doc, "{%p if criteria %}")
+    para(doc, "6. Соответствие показателям для претендента на статус стажировочной площадки.",
+         keep_next=True, space_before=12, space_after=6)
+    table(doc, ["№ пп", "Показатель", "Соответствует", "Подтверждение"], "answer in criteria",
+          ["{{ loop.index }}", "{{ answer.text }}", "{% if answer.met %}да{% else %}нет{% endif %}",
+           "{% if answer.evidence %}{{ answer.evidence }}{% else %}—{% endif %}"],
+          [10, 78, 24, 58], centered=(0, 2))
+    para(doc, "{%p endif %}")
+
+    date_line(doc, "application_date")
+    signature(doc, "Руководитель\nобразовательной организации", "org.head_name.initials_surname")
     doc.save(path)
+
+
+def build_otchet(path: Path) -> None:
+    doc = new_document("Отчёт муниципальной стажировочной площадки")
+    para(doc, "{%p if profile.report_addressee %}")
+    addressee(doc, "profile.report_addressee.position_dative", "profile.report_addressee.name_dative",
+              name_optional=True)
+    para(doc, "{%p endif %}")
+    title_block(doc)
+    para(doc, "Тема стажировочной площадки: {{ topic }}", indent=False)
+    para(doc, "Срок деятельности: {{ term_label }}", indent=False, space_after=6)
+
+    heading(doc, "1) Задачи реализации программы стажировочной площадки.")
+    para(doc, "{{ tasks | paragraphs }}")
+    heading(doc, "2) Промежуточные результаты.")
+    para(doc, "{{ interim_results | paragraphs }}")
+    para(doc, "3) Мероприятия (перечень, формы, количество участников).", keep_next=True, space_before=6,
+         space_after=6)
+    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Дата проведения", "Количество участников"],
+          "item in numbered_events",
+          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
+           "{{ item.event.participants }}"],
+          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+
+    heading(doc, "4) Продукты программы:")
+    para(doc, "– перечень проектов стажеров с указанием ссылки на размещение на сайте ОО:", keep_next=True,
+         space_after=6)
+    para(doc, "{%p if trainee_projects %}")
+    table(doc, ["№ пп", "Проект", "Автор", "Ссылка на размещение на сайте ОО"], "project in trainee_projects",
+          ["{{ loop.index }}", "{{ project.title }}", "{{ project.author }}", "{{ project.link }}"],
+          [10, 60, 45, 55])
+    para(doc, "{%p else %}")
+    para(doc, "проекты стажёров не представлены.")
+    para(doc, "{%p endif %}")
+    para(doc, "– презентация образовательных продуктов (методические рекомендации, публикации и т.д.):",
+         keep_next=True, space_before=6, space_after=6)
+    para(doc, "{%p if products %}")
+    table(doc, ["№ пп", "Вид продукта", "Наименование", "Ссылка"], "product in products",
+          ["{{ loop.index }}", "{{ product.kind }}", "{{ product.title }}",
+           "{% if product.link %}{{ product.link }}{% else %}—{% endif %}"],
+          [10, 35, 70, 55])
+    para(doc, "{%p else %}")
+    para(doc, "продукты не представлены.")
+    para(doc, "{%p endif %}")
+    para(doc, "– индивидуальный образовательный продукт, адаптированный к условиям своей образовательной "
+              "организации:", keep_next=True, space_before=6)
+    para(doc, "{{ individual_product | paragraphs }}")
+    para(doc, "– другое: {% if other %}{{ other | paragraphs }}{% else %}—{% endif %}")
+    heading(doc, "5) Вносимые корректировки и их обоснования.")
+    para(doc, "{{ corrections | paragraphs }}")
+
+    date_line(doc, "report_date")
+    signature(doc, "Руководитель\nобразовательной организации", "org.head_name.initials_surname")
+    doc.save(path)
+
+
+def build_otchet_praktika(path: Path) -> None:
+    doc = new_document("Отчёт по практике на стажировочной площадке")
+    para(doc, "{{ coordinator_dative | capfirst }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    title_block(doc)
+    para(doc, "Направление стажировочной площадки: {{ topic }}", indent=False)
+    para(doc, "Руководитель стажировочной площадки: {{ site_head.full }}, {{ site_head_position }}", indent=False)
+    para(doc, "Отчётный период: {{ period_label }}", indent=False, space_after=6)
+
+    heading(doc, "1. Программа стажировки.")
+    para(doc, "{{ program | paragraphs }}")
+    para(doc, "2. Стажёры.", keep_next=True, space_before=6, space_after=6)
+    table(doc, ["№ пп", "ФИО стажёра", "Образовательная организация", "Должность", "Форма стажировки", "Часы"],
+          "trainee in trainees",
+          ["{{ loop.index }}", "{{ trainee.name }}", "{{ trainee.organization }}", "{{ trainee.position }}",
+           "{{ trainee.form }}", "{% if trainee.hours is not none %}{{ trainee.hours }}{% else %}—{% endif %}"],
+          [10, 38, 36, 32, 38, 16], centered=(0, 5), total=("Итого часов", "{{ hours_total }}"))
+    para(doc, "3. Проведённые мероприятия.", keep_next=True, space_before=12, space_after=6)
+    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Дата проведения", "Количество участников"],
+          "item in numbered_events",
+          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
+           "{{ item.event.participants }}"],
+          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+    heading(doc, "4. Результаты практики.")
+    para(doc, "{{ results | paragraphs }}")
+    heading(doc, "5. Информация о деятельности на официальном сайте образовательной организации.")
+    para(doc, "{% if site_link %}{{ site_link }}{% else %}не размещена.{% endif %}")
+    heading(doc, "6. Предложения.")
+    para(doc, "{% if proposals %}{{ proposals | paragraphs }}{% else %}нет.{% endif %}")
+
+    date_line(doc, "report_date")
+    signature(doc, "Руководитель\nстажировочной площадки", "site_head.initials_surname")
+    doc.save(path)
+
+
+def build_plan(path: Path) -> None:
+    doc = new_document("План деятельности стажировочной площадки")
+    para(doc, "УТВЕРЖДАЮ", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    para(doc, "{{ org.head_position | capfirst }} {{ org.short_name_typeset }}", indent=False, left=RIGHT_BLOCK,
+         align=LEFT)
+    para(doc, "______________ {{ org.head_name.initials_surname }}", indent=False, left=RIGHT_BLOCK, align=LEFT,
+         space_before=12)
+    para(doc, "{% if approval_date %}{{ approval_date | date_words }}{% else %}«____» ______________ 20____ г."
+              "{% endif %}", indent=False, left=RIGHT_BLOCK, align=LEFT)
+    title_block(doc, "на {{ school_year_label }} учебный год")
+    para(doc, "Тема стажировочной площадки: {{ topic }}", indent=False, space_after=12)
+    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Сроки исполнения", "Ответственный за реализацию"],
+          "item in numbered_events",
+          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
+           "{{ item.event.responsible }}"],
+          [10, 62, 34, 26, 38], centered=(0, 3))
+    doc.save(path)
+
+
+BUILDERS = {
+    "zayavka.docx": build_zayavka,
+    "otchet.docx": build_otchet,
+    "otchet_praktika.docx": build_otchet_praktika,
+    "plan.docx": build_plan,
+}
 
 
 if __name__ == "__main__":
     out = ROOT / "templates" / "docx"
     out.mkdir(parents=True, exist_ok=True)
-    build_zayavka(out / "zayavka.docx")
+    for name, build in BUILDERS.items():
+        build(out / name)

@@ -14,9 +14,10 @@ LAYERS = {
     "errors": 0, "text": 0,
     "models": 1,
     "schema": 2, "profiles": 2, "rules": 2,
-    "loader": 3, "blank": 3, "render": 3, "contract": 3, "pdf": 3, "output": 3,
-    "pipeline": 4,
-    "cli": 5, "__main__": 6,
+    "kinds": 3,
+    "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4,
+    "pipeline": 5,
+    "cli": 6, "__main__": 7,
 }
 ENGINES = {"openpyxl", "docxtpl", "docx", "jinja2", "subprocess", "click", "lxml"}
 
@@ -50,7 +51,7 @@ def test_imports_go_downward(path: Path) -> None:
                 f"{name} (layer {LAYERS[name]}) imports {target} (layer {LAYERS[target]})")
 
 
-@pytest.mark.parametrize("name", ["models", "rules", "schema", "errors", "text", "profiles"])
+@pytest.mark.parametrize("name", ["models", "rules", "schema", "errors", "text", "profiles", "kinds"])
 def test_domain_modules_import_no_engine(name: str) -> None:
     path = PACKAGE / "profiles" / "__init__.py" if name == "profiles" else PACKAGE / f"{name}.py"
     engines = {i.split(".")[0] for i in _imports(path)} & ENGINES

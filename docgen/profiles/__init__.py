@@ -1,10 +1,12 @@
-"""Load municipality profiles: one TOML file each, shipped in this folder or given by path.
+"""Load municipality profiles: one TOML file each, shipped in this folder or in folders the user adds.
 
-A profile is data, not code: a third municipality is a new TOML file (see tomsk.toml for every key).
+A profile is data, not code: a third municipality is a new TOML file (see tomsk.toml for every key) put in a folder
+named by the DOCGEN_PROFILES environment variable (several folders: separated by the path separator).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -16,23 +18,43 @@ from docgen.models import Profile
 
 PROFILE_DIR = Path(__file__).parent
 DEFAULT_PROFILE = "tomsk"
+ENV_VAR = "DOCGEN_PROFILES"
+
+
+def _folders() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return [*extra, PROFILE_DIR]
 
 
 def available() -> list[str]:
-    """List the keys of the shipped profiles."""
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+    """List the keys of every profile that can be used, shipped ones and the user's."""
+    return sorted({p.stem for folder in _folders() if folder.is_dir() for p in folder.glob("*.toml")})
+
+
+def load_profile(name: str) -> Profile:
+    """Load a profile by key (user folders first, then the shipped ones), or a profile file by path."""
+    if name.endswith(".toml"):
+        return _load(Path(name))
+    for folder in _folders():
+        path = folder / f"{name}.toml"
+        if path.is_file():
+            return _load(path)
+    raise InputError(f"Профиль муниципалитета «{name}» не найден; доступны: {', '.join(available())}")
 
 
 @cache
-def load_profile(name: str) -> Profile:
-    """Load a shipped profile by key, or a profile file by path."""
-    path = Path(name) if name.endswith(".toml") else PROFILE_DIR / f"{name}.toml"
-    if not path.is_file():
-        raise InputError(
-            f"Профиль муниципалитета «{name}» не найден; доступны: {', '.join(available())}"
-        )
+def _load_cached(path: Path, mtime: float) -> Profile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Profile.model_validate(data)
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        profile = Profile.model_validate(data)
+    except (tomllib.TOMLDecodeError, ValidationError, OSError) as exc:
         raise InputError(f"Профиль муниципалитета «{path.name}» повреждён: {exc}") from exc
+    if profile.key != path.stem:
+        raise InputError(f"Профиль «{path.name}»: key = «{profile.key}», а должен совпадать с именем файла")
+    return profile
+
+
+def _load(path: Path) -> Profile:
+    if not path.is_file():
+        raise InputError(f"Профиль муниципалитета «{path}» не найден")
+    return _load_cached(path.resolve(), path.stat().st_mtime)
