@@ -122,7 +122,19 @@ def para(doc_or_cell: object, text: str = "", *, align: WD_ALIGN_PARAGRAPH | Non
         fmt.space_before = Pt(space_before)
     if space_after:
         fmt.space_after = Pt(space_after)
+    if align is not None and align != WD_ALIGN_PARAGRAPH.JUSTIFY:
+        # Addressee, titles, requisites: a hyphen in «Пусто-валовой» or in a title is never acceptable.
+        p._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
     return p
+
+
+# Word validates the order of pPr children: these come after suppressAutoHyphens (ECMA-376 CT_PPrBase).
+_AFTER_SUPPRESS_HYPHENS = (
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
 
 
 def _cell_text(cell: object, text: str, *, bold: bool = False, align: WD_ALIGN_PARAGRAPH | None = None,
@@ -165,7 +177,9 @@ def _no_borders(table: Table) -> None:
         el = OxmlElement(f"w:{side}")
         el.set(qn("w:val"), "nil")
         borders.append(el)
-    tbl_pr.append(borders)
+    # CT_TblPr order: tblBorders precedes shading, layout, cell margins and tblLook
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                 "w:tblDescription", "w:tblPrChange")
 
 
 def _auto_hyphenation(doc: Document) -> None:
@@ -381,7 +395,8 @@ def build_otchet(path: Path) -> None:
     para(doc, "{{ individual_product | paragraphs }}")
     para(doc, "– другое: {% if other %}{{ other | paragraphs }}{% else %}—{% endif %}")
     heading(doc, "5) Вносимые корректировки и их обоснования.")
-    para(doc, "{{ corrections | paragraphs }}")
+    # keep the last section with the date and signature: a signature alone on a page is not signed
+    para(doc, "{{ corrections | paragraphs }}", keep_next=True)
 
     date_line(doc, "report_date")
     signature(doc, "Руководитель\nобразовательной организации", "org.head_name.initials_surname")
@@ -390,7 +405,7 @@ def build_otchet(path: Path) -> None:
 
 def build_otchet_praktika(path: Path) -> None:
     doc = new_document("Отчёт по практике на стажировочной площадке")
-    para(doc, "{{ coordinator_dative | capfirst }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    para(doc, "{{ coordinator_dative | capfirst | typeset }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
     title_block(doc)
     para(doc, "Направление стажировочной площадки: {{ topic }}", indent=False)
     para(doc, "Руководитель стажировочной площадки: {{ site_head.full }}, {{ site_head_position }}", indent=False)
@@ -415,7 +430,7 @@ def build_otchet_praktika(path: Path) -> None:
     heading(doc, "5. Информация о деятельности на официальном сайте образовательной организации.")
     para(doc, "{% if site_link %}{{ site_link }}{% else %}не размещена.{% endif %}")
     heading(doc, "6. Предложения.")
-    para(doc, "{% if proposals %}{{ proposals | paragraphs }}{% else %}нет.{% endif %}")
+    para(doc, "{% if proposals %}{{ proposals | paragraphs }}{% else %}нет.{% endif %}", keep_next=True)
 
     date_line(doc, "report_date")
     signature(doc, "Руководитель\nстажировочной площадки", "site_head.initials_surname")
