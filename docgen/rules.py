@@ -60,7 +60,7 @@ def check_application(app: Application) -> list[Finding]:
                 ("roadmap",),
                 f"на {label} запланировано мероприятий: {count}, рекомендуется не менее "
                 f"{rules.min_events_per_year}",
-                f"{rules.events_rule}; {rules.events_form_rule}",
+                "; ".join(r for r in (rules.events_rule, rules.events_form_rule) if r) or None,
                 Severity.WARNING,
             ))
 

@@ -161,3 +161,86 @@ def test_render_with_custom_template(example: Path, tmp_path: Path) -> None:
     assert loaded.model is not None
     doc = Document(str(out / f"{STEM}.docx"))
     assert doc.paragraphs[0].text == f"МАОУ гимназия № 56 г. Томска: {loaded.model.topic}"
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+REPORT = EXAMPLES / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
+
+
+@pytest.mark.parametrize(("today", "expected", "code"), [
+    ("05.01.2024", "[сведения] Лист «Отчёт», строка 13, столбец B («Окончание срока деятельности»): отчёт нужно "
+                   "сдать до 14.01.2024: осталось 9 дней", 0),
+    ("2024-01-20", "[предупреждение] Лист «Отчёт», строка 13, столбец B («Окончание срока деятельности»): срок "
+                   "сдачи отчёта прошёл 14.01.2024: просрочено на 6 дней", 0),
+])
+def test_check_tells_the_report_deadline(today: str, expected: str, code: int) -> None:
+    result = run("check", str(REPORT), "--today", today)
+    assert result.exit_code == code
+    assert expected in result.output
+    assert "распоряжение № 477, п. 2.4" in result.output
+
+
+def test_check_today_must_be_a_date() -> None:
+    result = run("check", str(REPORT), "--today", "завтра")
+    assert result.exit_code == 2
+    assert "«завтра»; ожидается дата ДД.ММ.ГГГГ" in result.output
+
+
+def test_new_for_each_paper_and_profile(tmp_path: Path) -> None:
+    for kind, profile, sheets in [
+        ("otchet", "tomsk", ["Инструкция", "Отчёт", "Мероприятия", "Проекты стажёров", "Продукты", "Списки"]),
+        ("otchet_praktika", "turochak", ["Инструкция", "Отчёт по практике", "Стажёры", "Мероприятия", "Списки"]),
+        ("plan", "tomsk", ["Инструкция", "План", "Мероприятия", "Списки"]),
+        ("zayavka", "turochak", ["Инструкция", "Заявка", "Продукты", "Дорожная карта", "Показатели", "Списки"]),
+    ]:
+        path = tmp_path / f"{kind}-{profile}.xlsx"
+        result = run("new", kind, "--profile", profile, "-o", str(path))
+        assert result.exit_code == 0, result.output
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames == sheets
+    criteria = openpyxl.load_workbook(tmp_path / "zayavka-turochak.xlsx")["Показатели"]
+    assert criteria["A2"].value.startswith("располагает необходимым информационным")
+    assert criteria["B1"].value == "Соответствует *"
+
+
+def test_new_refuses_a_paper_the_municipality_does_not_have(tmp_path: Path) -> None:
+    result = run("new", "otchet_praktika", "--profile", "tomsk", "-o", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2
+    assert "в профиле «tomsk» нет документа «отчёт по практике»; есть: zayavka, otchet, plan" in result.output
+
+
+def test_plan_from_a_zayavka(tmp_path: Path) -> None:
+    from docx import Document
+
+    out = tmp_path / "out"
+    zayavka = EXAMPLES / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    result = run("plan", str(zayavka), "--year", "2024-2025", "-o", str(out), "--format", "docx",
+                 "--approved", "30.08.2024")
+    assert result.exit_code == 0, result.output
+    name = "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024-2025 учебный год.docx"
+    assert [p.name for p in out.iterdir()] == [name]
+    doc = Document(str(out / name))
+    texts = [p.text for p in doc.paragraphs]
+    assert "«30»\u00a0августа\u00a02024\u00a0г." in texts
+    assert len(doc.tables[0].rows) == 1 + 3  # header and the three events of 2024-2025
+    wrong = run("plan", str(zayavka), "--year", "2030-2031", "-o", str(out), "--format", "docx")
+    assert wrong.exit_code == 1
+    assert "Учебного года 2030-2031 нет в дорожной карте заявки; есть: 2023-2024, 2024-2025, 2025-2026" in (
+        wrong.output)
+    not_zayavka = run("plan", str(REPORT), "--year", "2024-2025", "-o", str(out))
+    assert not_zayavka.exit_code == 1
+    assert "это не заявка" in not_zayavka.output
+    bad_year = run("plan", str(zayavka), "--year", "2024", "-o", str(out))
+    assert bad_year.exit_code == 2
+
+
+def test_render_a_folder_of_both_municipalities(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", FakeConverter)
+    out = tmp_path / "out"
+    result = run("render", str(EXAMPLES), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in names
+    assert "Отчет по практике стажировочная площадка МБОУ «Турочакская СОШ».docx" in names
+    assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx")))
+    assert "Готово: 5 из 5." in result.output

@@ -107,3 +107,42 @@ def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
     fake.write_text("просто текст", encoding="utf-8")
     with pytest.raises(ConversionError, match="не создал PDF"):
         LibreOfficeConverter().convert([fake], tmp_path)
+
+
+@pytest.fixture(scope="module")
+def all_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    for tool in ("soffice", "pdftotext", "pdffonts", "pdfinfo"):
+        _require(tool)
+    out = tmp_path_factory.mktemp("all")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    result = CliRunner().invoke(cli.main, ["render", str(examples), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+PAPERS_TEXT = {
+    "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf": [
+        "о деятельности муниципальной стажировочной площадки", "3) Мероприятия (перечень, формы, количество",
+        "Итого участников 248", "https://school19.example.tomsk.ru/", "5) Вносимые корректировки"],
+    "Отчет по практике стажировочная площадка МБОУ «Турочакская СОШ».pdf": [
+        "по практике на стажировочной площадке", "Итого часов 120", "Итого участников 126", "6. Предложения"],
+    "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024-2025 учебный год.pdf": [
+        "УТВЕРЖДАЮ", "на 2024-2025 учебный год", "Ответственный за реализацию"],
+    "Заявка стажировочная площадка МБОУ «Артыбашская СОШ».pdf": [
+        "В Управление образования Администрации МО «Турочакский район»",
+        "6. Соответствие показателям для претендента"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAPERS_TEXT))
+def test_every_paper_is_a_real_pdf(all_examples: Path, name: str) -> None:
+    pdf = all_examples / name
+    text = _flat(_tool("pdftotext", "-raw", str(pdf), "-"))
+    for expected in PAPERS_TEXT[name]:
+        assert _squeeze(expected) in _squeeze(text), expected  # cells wrap URLs and long words
+    for line in _tool("pdffonts", str(pdf)).splitlines()[2:]:
+        assert line.split()[-5] == "yes", line
+    pages = [p for p in _pages(pdf) if p.strip()]
+    for number, page in enumerate(pages[1:], start=2):
+        assert page.strip().splitlines()[0].strip() == str(number)
+    assert "{{" not in text and "{%" not in text

@@ -12,8 +12,8 @@ import pytest
 
 from docgen.errors import CellRef, Severity
 from docgen.loader import load
-from docgen.models import Application, EventDate, RoadmapEvent
-from docgen.rules import Finding, check_application
+from docgen.models import Application, CriterionAnswer, EventDate, Report, RoadmapEvent
+from docgen.rules import Finding, check_application, deadline_finding, report_due
 from docgen.schema import ZAYAVKA
 
 Edited = Callable[..., Path]
@@ -218,3 +218,125 @@ def test_site_date_warning_in_the_workbook_is_at_its_cell(edited: Edited) -> Non
     loaded = load(edited(lambda wb: wb["Продукты"].__setitem__("D2", date(2024, 5, 1))))
     assert loaded.errors == []
     assert [p.where for p in loaded.warnings] == [CellRef("Продукты", 2, "D", "Размещение на сайте")]
+
+
+# --- the report's deadline (Tomsk order, п. 2.4) ----------------------------------------------------------------
+
+REPORT = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
+
+
+@pytest.fixture
+def report() -> Report:
+    model = load(REPORT).model
+    assert isinstance(model, Report)
+    assert model.term_end == date(2023, 12, 31)
+    return model
+
+
+@pytest.mark.parametrize(("today", "severity", "message"), [
+    (date(2023, 12, 20), Severity.INFO,
+     "срок деятельности ещё не окончен (до 31.12.2023 — 11 дней); отчёт сдаётся до 14.01.2024"),
+    (date(2023, 12, 31), Severity.INFO, "отчёт нужно сдать до 14.01.2024: осталось 14 дней"),
+    (date(2024, 1, 1), Severity.INFO, "отчёт нужно сдать до 14.01.2024: осталось 13 дней"),
+    (date(2024, 1, 12), Severity.INFO, "отчёт нужно сдать до 14.01.2024: осталось 2 дня"),
+    (date(2024, 1, 13), Severity.INFO, "отчёт нужно сдать до 14.01.2024: осталось 1 день"),
+    (date(2024, 1, 14), Severity.INFO, "отчёт нужно сдать до 14.01.2024: сегодня последний день"),
+    (date(2024, 1, 15), Severity.WARNING, "срок сдачи отчёта прошёл 14.01.2024: просрочено на 1 день"),
+    (date(2024, 1, 19), Severity.WARNING, "срок сдачи отчёта прошёл 14.01.2024: просрочено на 5 дней"),
+    (date(2024, 2, 4), Severity.WARNING, "срок сдачи отчёта прошёл 14.01.2024: просрочено на 21 день"),
+])
+def test_report_deadline_is_14_days_after_the_term(report: Report, today: date, severity: Severity,
+                                                   message: str) -> None:
+    assert report_due(report) == date(2024, 1, 14)
+    found = deadline_finding(report, today)
+    assert found is not None
+    assert (found.severity, found.message) == (severity, message)
+    assert found.loc == ("term_end",)
+    assert found.rule is not None and "п. 2.4" in found.rule
+
+
+def test_deadline_days_come_from_the_profile(report: Report) -> None:
+    rules = report.profile.rules.model_copy(update={"report_deadline_days": 30})
+    longer = report.model_copy(update={"profile": report.profile.model_copy(update={"rules": rules})})
+    assert report_due(longer) == date(2024, 1, 30)
+    none = report.profile.rules.model_copy(update={"report_deadline_days": None})
+    no_deadline = report.model_copy(update={"profile": report.profile.model_copy(update={"rules": none})})
+    assert deadline_finding(no_deadline, date(2030, 1, 1)) is None
+
+
+def test_report_checks_point_at_the_cells(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(REPORT)
+    wb["Отчёт"]["B13"] = date(2021, 1, 1)  # term end before its start: a rule over two valid cells
+    copy = tmp_path / "срок.xlsx"
+    wb.save(copy)
+    [problem] = load(copy, today=date(2024, 1, 5)).errors
+    assert str(problem) == ("Лист «Отчёт», строка 13, столбец B («Окончание срока деятельности»): окончание срока "
+                            "деятельности раньше его начала")
+    wb = openpyxl.load_workbook(REPORT)
+    wb["Проекты стажёров"]["C3"] = "school19.example.tomsk.ru/проект"  # not a URL
+    wb["Мероприятия"]["D4"] = -3
+    copy = tmp_path / "отчёт.xlsx"
+    wb.save(copy)
+    loaded = load(copy, today=date(2024, 1, 5))
+    errors = [(p.where.sheet, p.where.row, p.where.column) for p in loaded.errors if p.where]
+    assert ("Проекты стажёров", 3, "C") in errors
+    assert ("Мероприятия", 4, "D") in errors
+    messages = {str(p) for p in loaded.errors}
+    assert ("Лист «Проекты стажёров», строка 3, столбец C («Ссылка на сайте ОО»): ожидается адрес сайта, "
+            "начинающийся с http:// или https://") in messages
+    assert ("Лист «Мероприятия», строка 4, столбец D («Количество участников»): ожидается целое число не меньше 0"
+            in messages)
+
+
+# --- the Turochak indicators -------------------------------------------------------------------------------------
+
+TUROCHAK = Path(__file__).resolve().parent.parent / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
+
+
+@pytest.fixture
+def turochak_app() -> Application:
+    model = load(TUROCHAK).model
+    assert isinstance(model, Application)
+    return model
+
+
+def with_answers(app: Application, met: list[bool], evidence: str | None = "приказ № 1") -> Application:
+    answers = [CriterionAnswer(text=c.text, met=m, evidence=evidence if m else None)
+               for c, m in zip(app.profile.criteria, met, strict=True)]
+    return app.model_copy(update={"criteria": answers})
+
+
+def test_turochak_example_meets_the_indicators(turochak_app: Application) -> None:
+    assert check_application(turochak_app) == []
+
+
+def test_applicant_meeting_none_of_the_four_is_reported(turochak_app: Application) -> None:
+    findings = check_application(with_answers(turochak_app, [True, False, False, False, False]))
+    assert [(f.loc, f.severity) for f in findings] == [(("criteria",), Severity.ERROR)]
+    assert "ни одному из четырёх дополнительных показателей" in findings[0].message
+    assert findings[0].rule is not None and "перед п. 3.1" in findings[0].rule
+
+
+def test_base_indicator_is_required(turochak_app: Application) -> None:
+    findings = check_application(with_answers(turochak_app, [False, True, False, False, False]))
+    assert [f.loc for f in findings] == [("criteria", 0, "met")]
+    assert "базовый показатель обязателен" in findings[0].message
+
+
+def test_met_indicator_needs_evidence(turochak_app: Application) -> None:
+    findings = check_application(with_answers(turochak_app, [True, True, False, False, False], evidence=None))
+    assert [f.loc for f in findings] == [("criteria", 0, "evidence"), ("criteria", 1, "evidence")]
+
+
+def test_changed_indicator_text_is_an_error(turochak_app: Application) -> None:
+    answers = list(turochak_app.criteria)
+    answers[2] = answers[2].model_copy(update={"text": "имеет опыт"})
+    findings = check_application(turochak_app.model_copy(update={"criteria": answers}))
+    assert ("criteria", 2, "text") in [f.loc for f in findings]
+    assert any(f.message.startswith("нет строки показателя") for f in findings)
+
+
+def test_turochak_profile_switches_tomsk_only_rules_off(turochak_app: Application) -> None:
+    short = turochak_app.model_copy(update={"rationale": "Кратко."})
+    assert check_application(short) == []  # no ½-page rule in the Turochak Положение
+    assert turochak_app.profile.rules.plan_years == 1
