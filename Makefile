@@ -7,13 +7,15 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3 python3-venv python3-pip libreoffice-writer-nogui fonts-liberation fonts-liberation2 \
 	hyphen-ru poppler-utils fontconfig
+# Tests only: the registry's HTML page is checked in a real headless browser.
+TEST_APT_PACKAGES := chromium
 
-.PHONY: demo test system lint examples templates clean
+.PHONY: demo test system test-system lint examples templates clean
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/docgen render examples -o out --force
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test test-system
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
@@ -28,6 +30,12 @@ system:
 	    --no-install-recommends $(APT_PACKAGES); \
 	fi
 
+test-system: system
+	@if ! command -v chromium >/dev/null; then \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
+	    --no-install-recommends $(TEST_APT_PACKAGES); \
+	fi
+
 $(VENV)/.installed: pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
@@ -40,7 +48,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 # For developers: rebuild the committed templates and example workbooks after a deliberate layout change.
 templates: $(VENV)/.installed
-	$(VENV)/bin/python scripts/make_templates.py
+	for script in scripts/make_*template*.py; do $(VENV)/bin/python $$script || exit 1; done
 examples: $(VENV)/.installed
 	$(VENV)/bin/python scripts/make_example.py
 
