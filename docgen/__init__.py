@@ -3,8 +3,9 @@
 Layers, each importing only the ones below it::
 
     cli                      command line (click), the only place that prints
+    registry                 many заявки -> the registries (xlsx, docx, html)
     pipeline                 one workbook -> documents, used by every command
-    loader, blank, render, contract, pdf, output     one stage each, one third-party engine each
+    loader, blank, render, contract, declension, pdf, output     one stage each, one third-party engine each
     kinds                    the registry of papers: spec, model, template
     rules, profiles, schema  the regulation's rules, municipalities, workbook layouts
     models                   Pydantic models: no openpyxl, docxtpl or LibreOffice

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docgen.models import Application, Paper, Plan, PracticeReport, Report
-from docgen.schema import OTCHET, OTCHET_PRAKTIKA, PLAN, ZAYAVKA, WorkbookSpec
+from docgen.models import Application, Order, Paper, Plan, PracticeReport, Report
+from docgen.schema import OTCHET, OTCHET_PRAKTIKA, PLAN, RASPORYAZHENIE, ZAYAVKA, WorkbookSpec
 
 
 @dataclass(frozen=True)
@@ -32,5 +32,6 @@ PAPERS: dict[str, PaperType] = {
         PaperType(OTCHET, Report, "otchet.docx", "отчёт стажировочной площадки"),
         PaperType(OTCHET_PRAKTIKA, PracticeReport, "otchet_praktika.docx", "отчёт по практике"),
         PaperType(PLAN, Plan, "plan.docx", "план деятельности"),
+        PaperType(RASPORYAZHENIE, Order, "rasporyazhenie.docx", "распоряжение"),
     )
 }

@@ -318,7 +318,7 @@ class _Reader:
             return
         _put(data, column.key, converted)
 
-    def already_reported(self, loc: Loc) -> bool:
+    def already_reported(self, loc: Loc) -> bool:  # missing_columns holds (table, first part of the column key)
         """Tell whether a Pydantic error at `loc` repeats a problem reported while reading."""
         if any(loc[: len(f)] == f for f in self.failed):
             return True
@@ -371,7 +371,7 @@ class _Reader:
             index = headers.get(_norm(column.label))
             if index is None:
                 self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1)", CellRef(sheet.name))
-                self.missing_columns.add((sheet.key, column.key))
+                self.missing_columns.add((sheet.key, column.key.split(".")[0]))
             else:
                 found[column.key] = index
         used = set(found.values())
@@ -388,7 +388,7 @@ class _Reader:
             for column in sheet.columns:
                 if column.key not in found:
                     continue
-                loc = (sheet.key, index_in_list, column.key)
+                loc = (sheet.key, index_in_list, *_loc(column.key))
                 cell = values.get(found[column.key])
                 if cell is not None:
                     self.read_cell(ws, cell, column, loc, record)

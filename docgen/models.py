@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
 from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, tie_numbers
@@ -95,6 +95,7 @@ class DocumentTexts(Model):
     title: Text
     subtitle: str = ""
     file_name: Text  # with {short_name}; the order's п. 4.2 and п. 2.4 prescribe it for Tomsk
+    annex_file_name: str = ""  # an order's annex on its own: with {annex}, {number}, {date}
 
 
 class Criterion(Model):
@@ -110,7 +111,8 @@ class Profile(Model):
     key: Text
     name: Text
     municipality_genitive: Text  # «города Томска»: in «для развития системы образования города Томска»
-    authority: Text
+    authority: Text  # in the nominative: «департамент образования администрации Города Томска»
+    header_lines: list[str] = []  # the authority's header of an order: «АДМИНИСТРАЦИЯ ГОРОДА ТОМСКА», …
     regulation: Text  # how papers refer to the regulation
     addressee: Addressee  # of the заявка
     report_addressee: Addressee | None = None  # of the отчёт, where it differs
@@ -276,11 +278,10 @@ def school_year_label(start: int) -> str:
 
 
 class Paper(Model):
-    """What every paper has: the municipality's profile and the organization it is about."""
+    """What every paper has: the municipality's profile, a title and a file name from it."""
 
     kind: ClassVar[str]
     profile: Profile
-    org: Organization
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -298,7 +299,20 @@ class Paper(Model):
         return stem
 
     def file_name_fields(self) -> dict[str, str]:
-        """Values a profile's file_name pattern may use: {short_name}, and per paper more."""
+        """Values a profile's file_name pattern may use; each paper adds its own."""
+        return {}
+
+    def variants(self) -> list[Paper]:
+        """The documents this paper makes: itself, and for an order each annex on its own too."""
+        return [self]
+
+
+class SchoolPaper(Paper):
+    """A paper of one organization (school, kindergarten, centre): it has the organization's data."""
+
+    org: Organization
+
+    def file_name_fields(self) -> dict[str, str]:
         return {"short_name": self.org.short_name}
 
 
@@ -310,7 +324,7 @@ class CriterionAnswer(Model):
     evidence: str | None = None
 
 
-class Application(Paper):
+class Application(SchoolPaper):
     """The заявка на присвоение статуса стажировочной площадки, as the form of the Tomsk order asks."""
 
     kind: ClassVar[str] = "zayavka"
@@ -408,7 +422,7 @@ def _events_total(events: list[ReportEvent]) -> int:
     return sum(e.participants for e in events)
 
 
-class Report(Paper):
+class Report(SchoolPaper):
     """Отчёт стажировочной площадки by the form of the Tomsk order (п. 2.4) and Положение (п. 7)."""
 
     kind: ClassVar[str] = "otchet"
@@ -456,7 +470,7 @@ class Trainee(Model):
     hours: int | None = Field(default=None, ge=0)
 
 
-class PracticeReport(Paper):
+class PracticeReport(SchoolPaper):
     """Отчёт по практике на стажировочной площадке: the site head's report to the coordinator (Turochak п. 4.5)."""
 
     kind: ClassVar[str] = "otchet_praktika"
@@ -513,7 +527,7 @@ class NumberedPlanEvent(Model):
     event: PlanEvent
 
 
-class Plan(Paper):
+class Plan(SchoolPaper):
     """План деятельности стажировочной площадки на учебный год."""
 
     kind: ClassVar[str] = "plan"
@@ -535,6 +549,253 @@ class Plan(Paper):
     def numbered_events(self) -> list[NumberedPlanEvent]:
         ordered = sorted(self.events, key=lambda e: e.when.sort_key)
         return [NumberedPlanEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
+
+
+# --- the распоряжение (Tomsk order № 477) -----------------------------------------------------------------------
+
+
+class Named(Model):
+    """A name kept in the nominative, with forms typed by hand for the cases a clerk wants to fix.
+
+    Templates decline it at the place of use (`{{ x | рд }}`); a form given here always wins.
+    """
+
+    nominative: Text
+    forms: dict[str, str] = {}
+
+    def __str__(self) -> str:
+        return self.nominative
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty_forms(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"nominative": data}
+        if isinstance(data, dict) and isinstance(data.get("forms"), dict):
+            data = {**data, "forms": {k: v for k, v in data["forms"].items() if v}}
+        return data
+
+
+class Termination(Model):
+    """A site that ends its activity on a date (order п. 2.1–2.3)."""
+
+    org: Named
+    end: date
+
+
+class TerminationGroup(Model):
+    """One sub-point: every organization whose site ends on the same date, in the order of the workbook."""
+
+    number: str
+    end: date
+    orgs: list[Named]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def end_label(self) -> str:
+        return format_date(self.end)
+
+
+class Assignment(Model):
+    """A duty of an executor (the heads, the IMC): what, by when."""
+
+    executor: Named
+    contact: str | None = None  # «Пустовалова В.В.»: in brackets after the executor
+    text: Text
+    deadline: str | None = None
+
+
+class NumberedItem(Model):
+    number: str
+    text: str
+    deadline: str | None = None
+
+
+class ExecutorPoint(Model):
+    """A point addressed to one executor with its duties as sub-points."""
+
+    number: str
+    executor: Named
+    contact: str | None
+    items: list[NumberedItem]
+
+
+class FreePoint(Model):
+    """A point typed by hand where data does not cover it; each line of `subpoints` is a sub-point."""
+
+    text: Text
+    subpoints: str | None = None
+
+
+class NumberedPoint(Model):
+    number: str
+    text: str
+    items: list[NumberedItem]
+
+
+class SiteRow(Model):
+    """A line of the annex listing the sites: organization, topic, term."""
+
+    org: Named
+    topic: Text
+    term: Text
+
+
+class AnnexParagraph(Model):
+    """A paragraph of an annex typed by hand (the Положение): a heading, a text paragraph or a list item."""
+
+    style: Text
+    text: Text
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_heading(self) -> bool:
+        return self.style.lower().startswith("заголов")
+
+
+class Annex(Model):
+    """An annex of the order: its number, title, whether the order approves it, and its kind of content."""
+
+    number: int
+    title: Text
+    content: str  # "text" (paragraphs of its own sheet), "form" (the заявка form), "sites" (the list of sites)
+    approved: bool
+
+
+class OrderNumbering(Model):
+    """The numbers of every point of the order, computed in one pass."""
+
+    cancel: str | None
+    termination: str
+    groups: list[TerminationGroup]
+    report: str
+    approval: str
+    executors: list[ExecutorPoint]
+    free: list[NumberedPoint]
+    control: str
+
+
+class Order(Paper):
+    """Распоряжение of the department: points numbered by the tool, data-built points, annexes.
+
+    Numbering is computed here, never typed, so the slips of the seed («5.» twice, «4.1» under «5.») cannot happen.
+    """
+
+    kind: ClassVar[str] = "rasporyazhenie"
+    order_date: date
+    number: Text
+    title: Text
+    preamble: Text
+    cancel_text: str | None = None
+    termination_lead: Text
+    terminations: list[Termination] = Field(min_length=1)
+    report_text: Text
+    report_form: Text
+    approval_text: Text
+    assignments: list[Assignment] = []
+    free_points: list[FreePoint] = []
+    control_position: Named
+    control_person: Named
+    signer_position: Text
+    signer_name: Text
+    sites: list[SiteRow] = []
+    polozhenie: list[AnnexParagraph] = []
+    only_annex: int = 0  # 0: the order with every annex; N: annex N alone
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def date_label(self) -> str:
+        return format_date(self.order_date)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def annexes(self) -> list[Annex]:
+        """The annexes in order: the approved Положение, the form of the заявка, the list of sites (if any)."""
+        found = [Annex(number=1, title=_polozhenie_title(self.approval_text), content="text", approved=True),
+                 Annex(number=2, title="Форма заявки на присвоение статуса стажировочной площадки", content="form",
+                       approved=False)]
+        if self.sites:
+            found.append(Annex(number=3, title="Перечень муниципальных стажировочных площадок", content="sites",
+                               approved=False))
+        return found
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def numbering(self) -> OrderNumbering:
+        return _number_points(self)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def termination_orgs(self) -> list[Named]:
+        """Every organization whose site ends, in the order of the workbook, once each."""
+        seen: dict[str, Named] = {}
+        for item in self.terminations:
+            seen.setdefault(item.org.nominative, item.org)
+        return list(seen.values())
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def report_form_lines(self) -> list[str]:
+        return [line for line in self.report_form.split("\n") if line.strip()]
+
+    def file_name_fields(self) -> dict[str, str]:
+        return {"number": self.number, "date": self.date_label, "annex": str(self.only_annex)}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def file_stem(self) -> str:
+        stem = self.texts.annex_file_name if self.only_annex else self.texts.file_name
+        for name, value in self.file_name_fields().items():
+            stem = stem.replace("{" + name + "}", value)
+        return stem
+
+    def variants(self) -> list[Paper]:
+        return [self, *(self.model_copy(update={"only_annex": a.number}) for a in self.annexes)]
+
+
+def _polozhenie_title(approval_text: str) -> str:
+    """«Утвердить Положение о …» → «Положение о …»: the annex is titled by what the order approves."""
+    text = approval_text.strip().rstrip(".")
+    return re.sub(r"^(?:Утвердить)\s+", "", text)
+
+
+def _number_points(order: Order) -> OrderNumbering:
+    counter = 0
+
+    def next_point() -> str:
+        nonlocal counter
+        counter += 1
+        return f"{counter}."
+
+    cancel = next_point() if order.cancel_text else None
+    termination = next_point()
+    by_date: dict[date, list[Named]] = {}
+    for item in order.terminations:
+        by_date.setdefault(item.end, []).append(item.org)
+    groups = [TerminationGroup(number=f"{termination}{i}.", end=end, orgs=orgs)
+              for i, (end, orgs) in enumerate(sorted(by_date.items()), start=1)]
+    report = f"{termination}{len(groups) + 1}."
+    approval = next_point()
+    executors: list[ExecutorPoint] = []
+    grouped: dict[str, list[Assignment]] = {}
+    for assignment in order.assignments:
+        grouped.setdefault(assignment.executor.nominative, []).append(assignment)
+    for items in grouped.values():
+        number = next_point()
+        executors.append(ExecutorPoint(
+            number=number, executor=items[0].executor, contact=items[0].contact,
+            items=[NumberedItem(number=f"{number}{i}.", text=a.text, deadline=a.deadline)
+                   for i, a in enumerate(items, start=1)]))
+    free = []
+    for point in order.free_points:
+        number = next_point()
+        subs = [s for s in (point.subpoints or "").split("\n") if s.strip()]
+        free.append(NumberedPoint(number=number, text=point.text,
+                                  items=[NumberedItem(number=f"{number}{i}.", text=t) for i, t in
+                                         enumerate(subs, start=1)]))
+    control = next_point()
+    return OrderNumbering(cancel=cancel, termination=termination, groups=groups, report=report, approval=approval,
+                          executors=executors, free=free, control=control)
 
 
 def model_input(data: dict[str, Any]) -> dict[str, Any]:

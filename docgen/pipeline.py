@@ -7,11 +7,14 @@ pages).  Nothing is published for a workbook until all of its files are ready.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from docgen.declension import Form, review_rows
 from docgen.errors import ConversionError, DocgenError, OutputError, WorkbookInvalidError
 from docgen.kinds import PAPERS
 from docgen.loader import load
@@ -52,8 +55,14 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
 class _Job:
     outcome: Outcome
     model: Paper
-    stem: str = ""
-    docx: Path | None = None
+    stems: list[str] = field(default_factory=list)  # one per document: the paper, then its annexes
+    extras: list[Path] = field(default_factory=list)  # staged files published as they are (review lists)
+
+    @property
+    def docx(self) -> list[Path]:
+        return [self.stage / f"{stem}.docx" for stem in self.stems]
+
+    stage: Path = Path()
 
 
 def render_many(
@@ -109,23 +118,36 @@ def produce(
     template: Path | None,
     converter_factory: Callable[[], PdfConverter] | None,
 ) -> None:
-    """Render, convert and publish the jobs' documents; record each job's failure in its outcome."""
+    """Render, convert and publish the jobs' documents; record each job's failure in its outcome.
+
+    A paper may make several documents (an order and each of its annexes alone); they are published together or
+    not at all.  Where the templates declined names, a review list of every form is published beside them.
+    """
     renderers: dict[str, Renderer] = {}
     taken: dict[str, Path] = {}
     ready: list[_Job] = []
     with staging(out_dir) as stage:
         for job in jobs:
+            job.stage = stage
             try:
                 kind = job.model.kind
                 if kind not in renderers:
                     renderers[kind] = Renderer(template or template_path(PAPERS[kind].template), type(job.model))
-                job.stem = safe_file_name(job.model.file_stem)
-                if job.stem in taken:
-                    raise OutputError(out_dir / job.stem, f"то же имя файла получается из «{taken[job.stem].name}»; "
+                forms: list[Form] = []
+                for variant in job.model.variants():
+                    stem = safe_file_name(variant.file_stem)
+                    if stem in taken:
+                        raise OutputError(out_dir / stem, f"то же имя файла получается из «{taken[stem].name}»; "
                                                           "краткие наименования организаций должны различаться")
-                taken[job.stem] = job.outcome.source
-                job.docx = stage / f"{job.stem}.docx"
-                job.docx.write_bytes(renderers[kind].render(job.model))
+                    taken[stem] = job.outcome.source
+                    blob, used = renderers[kind].render_with_forms(variant)
+                    (stage / f"{stem}.docx").write_bytes(blob)
+                    job.stems.append(stem)
+                    forms += used
+                if forms:
+                    review = stage / safe_file_name(f"Проверка склонений — {job.stems[0]}.csv")
+                    review.write_bytes(review_csv(forms))
+                    job.extras.append(review)
                 ready.append(job)
             except DocgenError as exc:
                 job.outcome.error = exc
@@ -134,11 +156,26 @@ def produce(
         for job in ready:
             if not job.outcome.ok:
                 continue
-            pairs = [(stage / f"{job.stem}.{fmt}", out_dir / f"{job.stem}.{fmt}") for fmt in formats]
+            pairs = [(stage / f"{stem}.{fmt}", out_dir / f"{stem}.{fmt}") for stem in job.stems for fmt in formats]
+            pairs += [(extra, out_dir / extra.name) for extra in job.extras]
             try:
                 job.outcome.written = publish(pairs, force=force)
             except DocgenError as exc:
                 job.outcome.error = exc
+
+
+def review_csv(forms: list[Form]) -> bytes:
+    """Write the forms the tool produced as a CSV a clerk opens in Excel: risky ones first.
+
+    Semicolons and a byte-order mark: what a Russian Excel expects from a CSV.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Проверить", "Исходная форма (им. п.)", "Падеж", "Получено", "Как получено", "Почему проверить"])
+    for form in review_rows(forms):
+        writer.writerow(["да" if form.risks else "", form.source, form.case, form.text, form.method,
+                         "; ".join(form.risks)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _convert(jobs: list[_Job], stage: Path, factory: Callable[[], PdfConverter] | None) -> None:
@@ -148,12 +185,11 @@ def _convert(jobs: list[_Job], stage: Path, factory: Callable[[], PdfConverter] 
         factory = LibreOfficeConverter
     try:
         converter = factory()
-        converter.convert([j.docx for j in jobs if j.docx is not None], stage)
+        converter.convert([docx for j in jobs for docx in j.docx], stage)
     except ConversionError:
         # One bad document fails a whole soffice batch: retry one by one to name the culprit.
         for job in jobs:
             try:
-                assert job.docx is not None
-                factory().convert([job.docx], stage)
+                factory().convert(job.docx, stage)
             except DocgenError as exc:
                 job.outcome.error = exc

@@ -28,6 +28,7 @@ from lxml import etree
 from pydantic import BaseModel
 
 from docgen.contract import Part, check_parts
+from docgen.declension import Decliner, Form, make_filters
 from docgen.errors import RenderError, TemplateContractError, TemplateError
 from docgen.text import format_date, format_date_words, tie_numbers
 
@@ -53,7 +54,19 @@ def _capfirst(value: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _colon(value: str) -> str:
+    """End a lead-in (a preamble before the points) with a colon, whatever it ended with."""
+    return str(value).rstrip().rstrip(".;:,") + ":"
+
+
+def _strip_dot(value: str) -> str:
+    """Drop a final full stop, where the template adds its own punctuation after the value."""
+    return str(value).rstrip().rstrip(".")
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "colon": _colon,
+    "strip_dot": _strip_dot,
     "paragraphs": _paragraphs,
     "capfirst": _capfirst,
     "typeset": tie_numbers,
@@ -62,10 +75,11 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-def make_env() -> Environment:
-    """Return the Jinja environment every template is rendered with."""
+def make_env(decliner: Decliner | None = None) -> Environment:
+    """Return the Jinja environment every template is rendered with, declension filters included."""
     env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     env.filters.update(FILTERS)
+    env.filters.update(make_filters(decliner or Decliner()))
     return env
 
 
@@ -119,6 +133,12 @@ class Renderer:
 
     def render(self, model: BaseModel) -> bytes:
         """Return the filled .docx as bytes; the same model always gives the same bytes."""
+        return self.render_with_forms(model)[0]
+
+    def render_with_forms(self, model: BaseModel) -> tuple[bytes, list[Form]]:
+        """Render, and return with the document every declined form the template asked for (the review list)."""
+        decliner = Decliner()
+        self.env.filters.update(make_filters(decliner))
         doc = self._load()
         try:
             doc.render(context_of(model), jinja_env=self.env, autoescape=True)
@@ -130,7 +150,7 @@ class Renderer:
             raise RenderError(f"Шаблон «{self.template.name}»: документ получился повреждённым ({exc})") from exc
         buffer = io.BytesIO()
         doc.save(buffer)
-        return normalize_docx(buffer.getvalue())
+        return normalize_docx(buffer.getvalue()), list(decliner.log)
 
 
 def _with_paragraph_lines(xml: str) -> str:

@@ -104,6 +104,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     ),
     "school_years": SCHOOL_YEARS,
     "yes_no": ("да", "нет"),
+    "paragraph_styles": ("заголовок", "текст"),
     "trainee_forms": (
         "курсы повышения квалификации", "индивидуальная стажировка", "групповая стажировка",
         "профессиональная переподготовка", "наставничество", "методическое консультирование",
@@ -381,4 +382,115 @@ PLAN = WorkbookSpec(
     ),
 )
 
-SPECS: dict[str, WorkbookSpec] = {spec.kind: spec for spec in (ZAYAVKA, OTCHET, OTCHET_PRAKTIKA, PLAN)}
+def _forms(prefix: str, label: str, cases: tuple[tuple[str, str], ...]) -> tuple[Column, ...]:
+    """Optional hand-typed case forms of a name: they win over the automatic declension."""
+    return tuple(Column(f"{prefix}.forms.{code}", f"{label}: {name} (вручную)",
+                        f"Заполните, только если автоматическое склонение неверно ({name} падеж)",
+                        required=False, width=30) for code, name in cases)
+
+
+RASPORYAZHENIE = WorkbookSpec(
+    kind="rasporyazhenie",
+    title="Распоряжение о стажировочных площадках",
+    form=FormSheet(
+        name="Распоряжение",
+        fields=(
+            PROFILE,
+            Column("order_date", "Дата распоряжения", "ДД.ММ.ГГГГ", Kind.DATE),
+            Column("number", "Номер", "Например 477 (без «№»)"),
+            Column("title", "Заголовок", "«Об …», без точки в конце", Kind.LONG_TEXT),
+            Column("preamble", "Преамбула", "«В соответствии с …, с целью …»", Kind.LONG_TEXT),
+            Column("cancel_text", "Пункт об отмене прежнего акта",
+                   "«Прекратить действие приказа … № …». Пусто — пункта не будет", Kind.LONG_TEXT, required=False),
+            Column("termination_lead", "Пункт о прекращении деятельности площадок",
+                   "Вводная часть; площадки и даты — на листе «Прекращение»", Kind.LONG_TEXT),
+            Column("report_text", "Поручение об отчёте",
+                   "Продолжение после «Руководителям <организации>»: «по окончании срока … по форме:»",
+                   Kind.LONG_TEXT),
+            Column("report_form", "Форма отчёта", "Каждый раздел с новой строки", Kind.LONG_TEXT),
+            Column("approval_text", "Пункт об утверждении Положения",
+                   "«Утвердить Положение о …»; «(приложение № 1)» программа добавит сама", Kind.LONG_TEXT),
+            Column("control_position.nominative", "Контроль: должность (им. п.)",
+                   "Например: заместитель начальника департамента образования …", Kind.LONG_TEXT),
+            *_forms("control_position", "Контроль: должность", (("вн", "винительный"),)),
+            Column("control_person.nominative", "Контроль: И.О. Фамилия (им. п.)", "Например: И.В. Швайко"),
+            *_forms("control_person", "Контроль: И.О. Фамилия", (("вн", "винительный"),)),
+            Column("signer_position", "Подписывает: должность", "Например: Начальник департамента"),
+            Column("signer_name", "Подписывает: И.О. Фамилия", "Например: М.Г. Савенков"),
+        ),
+    ),
+    tables=(
+        TableSheet(
+            name="Прекращение",
+            key="terminations",
+            columns=(
+                Column("org.nominative", "Организация (им. п.)", "Краткое наименование, как в уставе", width=40),
+                Column("end", "Окончание деятельности", "ДД.ММ.ГГГГ; подпункты группируются по дате", Kind.DATE,
+                       width=18),
+                Column("org.forms.тв", "Творительный (вручную)", "«кем?» — если автоматическое склонение неверно",
+                       required=False, width=34),
+                Column("org.forms.рд", "Родительный (вручную)", "«кого?» — если автоматическое склонение неверно",
+                       required=False, width=34),
+            ),
+        ),
+        TableSheet(
+            name="Поручения",
+            key="assignments",
+            columns=(
+                Column("executor.nominative", "Исполнитель (им. п.)",
+                       "Например: Руководители образовательных организаций", Kind.LONG_TEXT, width=40),
+                Column("contact", "Ответственное лицо", "В скобках после исполнителя: Пустовалова В.В.",
+                       required=False, width=22),
+                Column("text", "Поручение", "Что сделать", Kind.LONG_TEXT, width=60),
+                Column("deadline", "Срок", "Например: с 01.05.2023; до 31.05.2023", required=False, width=20),
+                Column("executor.forms.дт", "Исполнитель: дательный (вручную)",
+                       "«кому?» — если автоматическое склонение неверно", required=False, width=34),
+            ),
+        ),
+        TableSheet(
+            name="Пункты",
+            key="free_points",
+            columns=(
+                Column("text", "Текст пункта", "Пункт, которого нет в данных; вставляется перед пунктом о контроле",
+                       Kind.LONG_TEXT, width=70),
+                Column("subpoints", "Подпункты", "Каждый подпункт с новой строки", Kind.LONG_TEXT, required=False,
+                       width=60),
+            ),
+            blank_rows=10,
+        ),
+        TableSheet(
+            name="Площадки",
+            key="sites",
+            columns=(
+                Column("org.nominative", "Организация", "Краткое наименование", width=40),
+                Column("topic", "Тема", "Тема стажировочной площадки", Kind.LONG_TEXT, width=60),
+                Column("term", "Срок деятельности", "Например: 2023-2024, 2024-2025 учебные годы", width=26),
+            ),
+        ),
+        TableSheet(
+            name="Положение",
+            key="polozhenie",
+            columns=(
+                Column("style", "Вид", "заголовок или текст", choices="paragraph_styles", strict_choices=True,
+                       width=14),
+                Column("text", "Текст", "Абзац Положения; нумерация — как в тексте", Kind.LONG_TEXT, width=100),
+            ),
+            blank_rows=100,
+        ),
+    ),
+    instructions=(
+        "Распоряжение департамента образования о стажировочных площадках (по образцу № 477 от 04.05.2023)",
+        "",
+        "1. Лист «Распоряжение»: реквизиты, заголовок, преамбула, тексты пунктов. Номера пунктов ставит программа.",
+        "2. Лист «Прекращение»: площадки, прекращающие деятельность, с датами; подпункты — по одному на дату.",
+        "3. Лист «Поручения»: исполнители (в именительном падеже), поручения и сроки; склоняет программа.",
+        "4. Лист «Пункты»: свободные пункты. Лист «Площадки»: перечень для приложения.",
+        "5. Лист «Положение»: текст Положения (приложение № 1) по абзацам.",
+        "Склонение проверьте по списку «Проверка склонений», который программа кладёт рядом с документом;",
+        "неверную форму впишите в столбец «… (вручную)» — она всегда главнее автоматической.",
+    ),
+)
+
+SPECS: dict[str, WorkbookSpec] = {
+    spec.kind: spec for spec in (ZAYAVKA, OTCHET, OTCHET_PRAKTIKA, PLAN, RASPORYAZHENIE)
+}

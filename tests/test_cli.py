@@ -206,7 +206,8 @@ def test_new_for_each_paper_and_profile(tmp_path: Path) -> None:
 def test_new_refuses_a_paper_the_municipality_does_not_have(tmp_path: Path) -> None:
     result = run("new", "otchet_praktika", "--profile", "tomsk", "-o", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2
-    assert "в профиле «tomsk» нет документа «отчёт по практике»; есть: zayavka, otchet, plan" in result.output
+    assert "в профиле «tomsk» нет документа «отчёт по практике»; есть: zayavka, otchet, plan, rasporyazhenie" in (
+        result.output)
 
 
 def test_plan_from_a_zayavka(tmp_path: Path) -> None:
@@ -242,5 +243,7 @@ def test_render_a_folder_of_both_municipalities(tmp_path: Path, monkeypatch: pyt
     names = sorted(p.name for p in out.iterdir())
     assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in names
     assert "Отчет по практике стажировочная площадка МБОУ «Турочакская СОШ».docx" in names
-    assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx")))
-    assert "Готово: 5 из 5." in result.output
+    # every workbook gives .docx and .pdf; the order also gives each of its 3 annexes and a declension review list
+    assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx"))) + 2 * 3 + 1
+    assert "Проверка склонений — Распоряжение № 477 от 04.05.2023.csv" in names
+    assert "Готово: 6 из 6." in result.output

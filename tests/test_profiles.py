@@ -48,7 +48,7 @@ def test_shipped_profiles() -> None:
     assert tomsk.rules.report_deadline_days == 14
     assert tomsk.rules.min_events_per_year == 2  # п. 3.2 over the form's «1-2»: the choice is explicit
     assert tomsk.rules.plan_years == 3 and tomsk.rules.term_years == 2
-    assert set(tomsk.documents) == {"zayavka", "otchet", "plan"}
+    assert set(tomsk.documents) == {"zayavka", "otchet", "plan", "rasporyazhenie"}
     assert set(turochak.documents) == {"zayavka", "otchet_praktika", "plan"}
     assert [c.base for c in turochak.criteria] == [True, False, False, False, False]
     assert turochak.rules.report_deadline_days is None
