@@ -110,7 +110,7 @@ def _usage_message(exc: click.UsageError) -> str:
         return f"неверное значение {name}: {exc.message}".replace("  ", " ")
     text = exc.format_message()
     if text.startswith("No such command"):
-        return f"неизвестная команда {text.split(' ', 3)[-1].rstrip('.')}; команды: new, check, render"
+        return f"неизвестная команда {text.split(' ', 3)[-1].rstrip('.')}; команды: new, check, render, plan, registry"
     if "requires an argument" in text:
         return f"параметру {text.split()[1]} нужно значение"
     if text.startswith("Got unexpected extra argument"):
@@ -289,3 +289,48 @@ def plan(*, workbook: Path, year: int, out_dir: Path, formats: tuple[str, ...], 
         return EXIT_FAILED
     paper = loaded.model.plan_for(year, approved)
     return _report([render_paper(workbook, paper, out_dir, formats=formats, force=force)])
+
+
+@main.command("registry")
+@click.argument("folder", metavar="ПАПКА", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True, metavar="ВЫХОД",
+              type=click.Path(path_type=Path, file_okay=False), help="Папка для файлов реестра.")
+@click.option("--title", metavar="ТЕКСТ",
+              help="Свой заголовок реестра и страницы для сайта (по умолчанию «Реестр заявок на присвоение "
+                   "статуса стажировочной площадки» и «Реестр стажировочных площадок»).")
+@click.option("--date", "formed", callback=_date, metavar="ДД.ММ.ГГГГ",
+              help="Дата формирования реестра (по умолчанию — сегодня).")
+@click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
+def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None, force: bool) -> int:
+    """Сформировать реестр заявок из папки с книгами заявок.
+
+    \b
+    В папке ВЫХОД появятся:
+      «Реестр заявок.xlsx» и «Реестр заявок.docx» (и .pdf, если есть
+      LibreOffice) — все заявки, книги с ошибками — с замечаниями;
+      «Реестр стажировочных площадок.html» — страница для официального
+      сайта, только заявки без ошибок.
+    Книги других видов (отчёты, планы) пропускаются.
+    """
+    from docgen.registry import HTML, make_registry  # noqa: PLC0415 - appended command: imports stay local
+
+    if not folder.is_dir():
+        what = "это файл, а нужна папка с книгами заявок" if folder.exists() else "папка не найдена"
+        raise click.BadParameter(f"«{folder}»: {what}", param_hint="ПАПКА")
+    if title is not None and not title.strip():
+        raise click.BadParameter("заголовок не может быть пустым", param_hint="--title")
+    made = make_registry(folder, out_dir, title=title.strip() if title else None, formed=formed, force=force)
+    for skipped in made.collected.skipped:
+        click.echo(f"Файл «{skipped.source.name}»: {skipped.reason}, пропущен.")
+    for broken in made.collected.broken:
+        click.echo(broken.message, err=True)
+    if made.pdf_note:
+        click.echo(made.pdf_note, err=True)
+    if made.pdf_error:
+        click.echo(str(made.pdf_error), err=True)
+    reg = made.registry
+    names = ", ".join(f"«{p}»" for p in made.written)
+    click.echo(f"Создано: {names}")
+    click.echo(f"Реестр: заявок — {reg.total}, с ошибками — {reg.broken_count}; "
+               f"на странице для сайта «{HTML}» — {len(reg.published)}.")
+    return EXIT_FAILED if reg.broken_count or made.pdf_error else EXIT_OK

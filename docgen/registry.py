@@ -1,0 +1,599 @@
+"""Build the registry of заявки from a folder of workbooks: a spreadsheet, a paper and a page for websites.
+
+Tomsk order № 477, п. 5/4.1: «Сформировать реестр заявок на присвоение статуса муниципальной стажировочной
+площадки» — the registry lists every заявка received, a broken one too, with what is wrong with it, so it is made
+as «Реестр заявок.xlsx» (for work: filter, sort) and «Реестр заявок.docx» (and .pdf, for signing and sending).
+Turochak Положение, п. 4.7: «На официальных сайтах … размещается реестр стажировочных площадок и информация об их
+деятельности» — «Реестр стажировочных площадок.html» is one static, accessible page with the valid заявки only:
+nothing unchecked is published.
+
+Each workbook is read by the loader as for `docgen check`; workbooks of other kinds are skipped with a note, a
+broken заявка is one row with its problems and never stops the others.  All files of a run are staged and put in
+place together (`output.publish`), so a refused run changes nothing.  The same data on the same day gives the same
+bytes, so running again is a no-op, not a conflict.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from pydantic import Field, computed_field
+
+from docgen.errors import (
+    ConversionError,
+    ConverterMissingError,
+    DocgenError,
+    InputError,
+    Problem,
+    Severity,
+    WorkbookFileError,
+)
+from docgen.kinds import PAPERS
+from docgen.loader import check_file, load
+from docgen.models import Application, Model, school_year_label
+from docgen.output import publish, staging
+from docgen.pdf import PdfConverter
+from docgen.pipeline import expand
+from docgen.render import Renderer, normalize_docx, template_path
+from docgen.schema import SPECS
+from docgen.text import NBSP, clean_cell_text, format_date, tie_numbers
+
+TITLE = "Реестр заявок на присвоение статуса стажировочной площадки"
+SITE_TITLE = "Реестр стажировочных площадок"
+TEMPLATE = "reestr.docx"
+STEM = "Реестр заявок"
+XLSX = f"{STEM}.xlsx"
+DOCX = f"{STEM}.docx"
+PDF = f"{STEM}.pdf"
+HTML = f"{SITE_TITLE}.html"
+ZAYAVKA = "zayavka"
+EXCEL_CELL_LIMIT = 32767
+
+
+# --- the data --------------------------------------------------------------------------------------------------
+
+
+class Entry(Model):
+    """One заявка in the registry: a valid one, or a broken one with its problems (`valid` is False)."""
+
+    number: int
+    short_name: str = ""
+    full_name: str = ""
+    topic: str = ""
+    products: list[str] = Field(default_factory=list)
+    term: str = ""  # «2023-2024 – 2025-2026»
+    responsible: str = ""  # «Е.А. Горбунова, директор», plain spaces: searchable in Excel
+    phone: str = ""
+    email: str = ""
+    site: str | None = None
+    municipality: str = ""
+    source: str  # the workbook, relative to the folder read
+    valid: bool
+    remarks: list[str] = Field(default_factory=list)  # «[ошибка] Лист …: …», one per problem
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def products_text(self) -> str:
+        if len(self.products) == 1:
+            return self.products[0]
+        return "\n".join(f"{n}. {p}" for n, p in enumerate(self.products, start=1))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def contacts_text(self) -> str:
+        lines = [f"тел. {self.phone}" if self.phone else "", f"e-mail: {self.email}" if self.email else "",
+                 f"сайт: {self.site}" if self.site else ""]
+        return "\n".join(line for line in lines if line)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def remarks_text(self) -> str:
+        return "\n".join(self.remarks)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def organization_text(self) -> str:
+        """The organization cell of the paper: short name, then the full name in parentheses."""
+        short = self.short_name or "наименование не указано"
+        return f"{short}\n({self.full_name})" if self.full_name else short
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def responsible_text(self) -> str:
+        return "\n".join(part for part in (self.responsible, self.contacts_text) if part)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def remarks_cell(self) -> str:
+        """The remarks cell of the paper, which has no column for the file: a broken row names its workbook."""
+        if self.valid:
+            return self.remarks_text or "—"
+        return f"Файл «{self.source}»:\n{self.remarks_text}"
+
+
+class Registry(Model):
+    """The whole registry: what the template `reestr.docx` (and the .xlsx and .html) show."""
+
+    title: str = Field(min_length=1)
+    site_title: str = Field(min_length=1)
+    formed: date
+    municipality: str = ""  # when every заявка belongs to one municipality
+    entries: list[Entry]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def formed_label(self) -> str:
+        return format_date(self.formed)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def broken_count(self) -> int:
+        return sum(not e.valid for e in self.entries)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def published(self) -> list[Entry]:
+        """The entries the website page shows: valid заявки only."""
+        return [e for e in self.entries if e.valid]
+
+
+# --- reading the folder ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A workbook that is not a заявка: named in a note, not in the registry."""
+
+    source: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A заявка that did not pass the checks: in the registry with its problems, not on the website page."""
+
+    source: Path
+    message: str  # for the command line: the same text `docgen render` would print
+
+
+@dataclass
+class Collected:
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)
+
+
+def _remark(problem: Problem) -> str:
+    return f"[{problem.severity.value}] {problem}"
+
+
+def _remarks(problems: list[Problem]) -> list[str]:
+    """Errors first, then warnings; «сведения» (a deadline, a count) are not remarks."""
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    return [_remark(p) for p in [*errors, *warnings]]
+
+
+def _plain(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def term_label(years: list[int]) -> str:
+    """«2023-2024 – 2025-2026» for a plan of several school years, «2025-2026» for one."""
+    if not years:
+        return ""
+    first, last = school_year_label(years[0]), school_year_label(years[-1])
+    return first if first == last else f"{first} – {last}"
+
+
+def _entry_of(model: Application, number: int, source: str, problems: list[Problem], *, valid: bool) -> Entry:
+    org = model.org
+    return Entry(
+        number=number,
+        short_name=org.short_name,
+        full_name=org.full_name,
+        topic=model.topic,
+        products=[f"{_capfirst(p.kind)}: {p.title} (до {p.due_label})" for p in model.products],
+        term=term_label(model.plan_years),
+        responsible=_plain(f"{org.head_name.initials_surname}, {org.head_position}"),
+        phone=org.phone,
+        email=org.email,
+        site=org.site,
+        municipality=model.profile.name,
+        source=source,
+        valid=valid,
+        remarks=_remarks(problems),
+    )
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"\s+", " ", label).strip().rstrip(":*").strip().lower().replace("ё", "е")
+
+
+_SALVAGED = ("org.short_name", "org.full_name", "topic")
+
+
+def _salvage(path: Path) -> dict[str, str]:
+    """Read the organization's names and the topic as typed from a заявка the loader refused, best effort.
+
+    They are shown only next to the workbook's problems (so a clerk knows whose заявка it is), never published.
+    """
+    form = SPECS[ZAYAVKA].form
+    wanted = {_norm(c.label): c.key for c in form.fields if c.key in _SALVAGED}
+    found: dict[str, str] = {}
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # anything unreadable simply has nothing to salvage
+        return found
+    try:
+        if form.name not in wb.sheetnames:
+            return found
+        for label, value in wb[form.name].iter_rows(min_col=1, max_col=2, values_only=True):
+            key = wanted.get(_norm(str(label))) if label is not None else None
+            if key and key not in found and isinstance(value, str) and clean_cell_text(value):
+                found[key] = clean_cell_text(value)
+    except Exception:  # lxml and zipfile raise their own types for broken parts
+        return found
+    finally:
+        wb.close()
+    return found
+
+
+def _foreign(path: Path) -> bool:
+    """Tell whether `path` is a readable workbook of no docgen kind (a list, an old registry), not a broken one."""
+    try:
+        check_file(path)
+        wb = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # unreadable: a broken заявка, not a foreign workbook
+        return False
+    try:
+        return not any(spec.form.name in wb.sheetnames for spec in SPECS.values())
+    finally:
+        wb.close()
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
+
+
+def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
+    """Read every workbook in `folder` (see `pipeline.expand`) into registry entries, numbered in file order."""
+    skip = {p.resolve() for p in exclude}
+    result = Collected()
+    for path in expand([folder]):
+        if path.resolve() in skip:
+            continue
+        source = _relative(path, folder)
+        number = len(result.entries) + 1
+        try:
+            loaded = load(path)
+        except WorkbookFileError as exc:
+            if _foreign(path):
+                result.skipped.append(Skipped(path, exc.reason))
+                continue
+            result.entries.append(Entry(number=number, source=source, valid=False,
+                                        remarks=[f"[{Severity.ERROR.value}] {exc.reason}"]))
+            result.broken.append(Broken(path, str(exc)))
+            continue
+        except DocgenError as exc:
+            result.entries.append(Entry(number=number, source=source, valid=False,
+                                        remarks=[f"[{Severity.ERROR.value}] {exc}"]))
+            result.broken.append(Broken(path, str(exc)))
+            continue
+        kind = loaded.spec.kind if loaded.spec else None
+        if kind != ZAYAVKA:
+            name = PAPERS[kind].name if kind in PAPERS else "книга другого вида"
+            result.skipped.append(Skipped(path, f"это не заявка ({name})"))
+            continue
+        model = loaded.model
+        valid = isinstance(model, Application) and not loaded.errors
+        if isinstance(model, Application):
+            entry = _entry_of(model, number, source, loaded.problems, valid=valid)
+        else:
+            salvaged = _salvage(path)
+            entry = Entry(number=number, short_name=salvaged.get("org.short_name", ""),
+                          full_name=salvaged.get("org.full_name", ""), topic=salvaged.get("topic", ""),
+                          source=source, valid=False, remarks=_remarks(loaded.problems))
+        result.entries.append(entry)
+        if not valid:
+            errors = [p for p in loaded.problems if p.is_error]
+            lines = [f"Файл «{source}»: ошибок — {len(errors)}; заявка внесена в реестр с замечаниями, "
+                     "на страницу для сайта не попадёт."]
+            lines += [f"  • {p}" for p in errors]
+            result.broken.append(Broken(path, "\n".join(lines)))
+    return result
+
+
+def make_model(collected: Collected, *, formed: date, title: str | None = None) -> Registry:
+    """Put the entries under a title and a date; name the municipality when all заявки share one."""
+    places = {e.municipality for e in collected.entries if e.municipality}
+    return Registry(title=title or TITLE, site_title=title or SITE_TITLE, formed=formed,
+                    municipality=places.pop() if len(places) == 1 else "", entries=collected.entries)
+
+
+# --- the spreadsheet -------------------------------------------------------------------------------------------
+
+XLSX_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("№ п/п", 6),
+    ("Организация (краткое наименование)", 28),
+    ("Полное наименование", 40),
+    ("Тема стажировки", 45),
+    ("Планируемый продукт", 60),
+    ("Сроки", 24),
+    ("Ответственный", 28),
+    ("Контакты", 34),
+    ("Файл-источник", 32),
+    ("Замечания", 80),
+)
+_BROKEN_FILL = PatternFill("solid", fgColor="FDE9E7")
+_HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FIXED_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _xlsx_text(value: str) -> str | None:
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[:EXCEL_CELL_LIMIT - 1] + "…"
+    return text or None
+
+
+def _row(entry: Entry) -> list[Any]:
+    return [entry.number, entry.short_name, entry.full_name, entry.topic, entry.products_text, entry.term,
+            entry.responsible, entry.contacts_text, entry.source, entry.remarks_text]
+
+
+def to_xlsx(registry: Registry) -> bytes:
+    """Return «Реестр заявок.xlsx»: one row per заявка, header bold, frozen and filtered, text wrapped."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Реестр заявок"
+    for col, (header, width) in enumerate(XLSX_COLUMNS, start=1):
+        cell = ws.cell(row=1, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for index, entry in enumerate(registry.entries, start=2):
+        for col, value in enumerate(_row(entry), start=1):
+            cell = ws.cell(row=index, column=col)
+            if isinstance(value, str):
+                cell.value = _xlsx_text(value)
+                if cell.value is not None:
+                    cell.data_type = "s"  # «=…» typed in a topic stays text, never a formula
+            else:
+                cell.value = value
+            cell.alignment = wrap
+            cell.border = _BORDER
+            if not entry.valid:
+                cell.fill = _BROKEN_FILL
+    last_col = get_column_letter(len(XLSX_COLUMNS))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last_col}{max(1, len(registry.entries)) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.center.text = _xlsx_text(registry.title.replace("&", "&&"))
+    ws.oddFooter.left.text = f"Дата формирования: {registry.formed_label}"
+    ws.oddFooter.right.text = "Страница &P из &N"
+
+    about = wb.create_sheet("Сведения")
+    facts = [("Реестр", registry.title), ("Муниципалитет", registry.municipality or "—"),
+             ("Дата формирования", registry.formed_label), ("Всего заявок", registry.total),
+             ("Из них с ошибками", registry.broken_count),
+             ("На странице для сайта", len(registry.published))]
+    for row, (label, value) in enumerate(facts, start=1):
+        about.cell(row=row, column=1, value=label).font = Font(bold=True)
+        cell = about.cell(row=row, column=2)
+        cell.value = _xlsx_text(value) if isinstance(value, str) else value
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 80
+
+    wb.properties.title = _xlsx_text(registry.title)
+    wb.properties.creator = "docgen"
+    wb.properties.language = "ru-RU"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _stable_zip(buffer.getvalue(), registry.formed)
+
+
+def _stable_zip(blob: bytes, formed: date) -> bytes:
+    """Fix openpyxl's «now» timestamps to the day the registry is formed, so equal data give equal bytes."""
+    stamp = f"{formed.isoformat()}T00:00:00Z".encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _FIXED_STAMP.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            dst.writestr(info.filename, data)
+    return normalize_docx(out.getvalue())
+
+
+# --- the paper -------------------------------------------------------------------------------------------------
+
+
+def to_docx(registry: Registry, template: Path | None = None) -> bytes:
+    """Return «Реестр заявок.docx» rendered from templates/docx/reestr.docx (its names checked first)."""
+    return Renderer(template or template_path(TEMPLATE), Registry).render(registry)
+
+
+# --- the page for websites -------------------------------------------------------------------------------------
+
+_CSS = """
+body { margin: 1.5rem; color: #111; background: #fff; font: 1rem/1.45 "Times New Roman", "Liberation Serif", serif; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+.municipality { margin: 0 0 1rem; font-size: 1.1rem; }
+.scroll { overflow-x: auto; }
+.scroll:focus { outline: 2px solid #1a4c8b; }
+table { border-collapse: collapse; width: 100%; }
+caption { text-align: left; font-weight: bold; padding: 0 0 .5rem; }
+th, td { border: 1px solid #666; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+thead th { background: #e7e6e6; }
+tbody th { font-weight: bold; }
+.full { display: block; font-weight: normal; font-size: .9em; }
+a { color: #1a4c8b; overflow-wrap: anywhere; }
+footer { margin-top: 1rem; font-size: .9rem; }
+@media print {
+  body { margin: 0; font-size: 11pt; }
+  .scroll { overflow: visible; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  a { color: #000; text-decoration: none; }
+}
+"""
+
+SITE_HEADERS = ("Организация", "Тема стажировки", "Сроки", "Контакты", "Сайт")
+
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(_h(line) for line in text.split("\n"))
+
+
+def _site_cell(site: str | None) -> str:
+    if site and re.match(r"https?://", site, re.IGNORECASE):
+        return f'<a href="{_h(site)}">{_h(site)}</a>'
+    return "—"
+
+
+def _site_row(entry: Entry) -> str:
+    contacts = "<br>".join(_h(line) for line in (f"тел. {entry.phone}", f"e-mail: {entry.email}"))
+    full = f'<span class="full">{_h(tie_numbers(entry.full_name))}</span>' if entry.full_name else ""
+    return ("<tr>"
+            f'<th scope="row">{_h(tie_numbers(entry.short_name))}{full}</th>'
+            f"<td>{_lines(entry.topic)}</td>"
+            f"<td>{_h(entry.term)}</td>"
+            f"<td>{contacts}</td>"
+            f"<td>{_site_cell(entry.site)}</td>"
+            "</tr>")
+
+
+def to_html(registry: Registry) -> str:
+    """Return «Реестр стажировочных площадок.html»: one static page, no scripts and nothing fetched."""
+    shown = registry.published
+    rows = [_site_row(e) for e in shown] or [
+        f'<tr><td colspan="{len(SITE_HEADERS)}">Сведения о стажировочных площадках отсутствуют.</td></tr>']
+    headers = "".join(f'<th scope="col">{_h(h)}</th>' for h in SITE_HEADERS)
+    municipality = f'<p class="municipality">{_h(registry.municipality)}</p>\n' if registry.municipality else ""
+    caption = (f"Стажировочные площадки (всего: {len(shown)}): организация, тема стажировки, сроки (учебные годы), "
+               "контакты и сайт")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="ru">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        '<meta name="generator" content="docgen">\n'
+        f"<title>{_h(registry.site_title)}</title>\n"
+        f"<style>{_CSS}</style>\n"
+        "</head>\n<body>\n<main>\n"
+        f"<h1>{_h(registry.site_title)}</h1>\n"
+        f"{municipality}"
+        '<div class="scroll" role="region" aria-labelledby="registry-caption" tabindex="0">\n'
+        "<table>\n"
+        f'<caption id="registry-caption">{_h(caption)}</caption>\n'
+        f"<thead><tr>{headers}</tr></thead>\n"
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n"
+        "</table>\n</div>\n</main>\n"
+        f'<footer><p>Дата формирования: <time datetime="{registry.formed.isoformat()}">'
+        f"{_h(registry.formed_label)}</time></p></footer>\n"
+        "</body>\n</html>\n"
+    )
+
+
+# --- all together ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Made:
+    """What a run made: the registry, what was skipped or broken, the files written, what happened to the PDF."""
+
+    registry: Registry
+    collected: Collected
+    written: list[Path] = field(default_factory=list)
+    pdf_note: str | None = None  # no LibreOffice: no PDF, not a failure
+    pdf_error: DocgenError | None = None  # LibreOffice failed: the other files are still written
+
+
+def _default_converter() -> PdfConverter:
+    from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - looked up at call time (tests replace it)
+
+    return LibreOfficeConverter()
+
+
+def make_registry(
+    folder: Path,
+    out_dir: Path,
+    *,
+    title: str | None = None,
+    formed: date | None = None,
+    force: bool = False,
+    converter_factory: Callable[[], PdfConverter] | None = None,
+) -> Made:
+    """Read `folder`, write the registry's files into `out_dir` at once; raise DocgenError if nothing can be made.
+
+    A broken заявка does not raise: it is a row of the registry (see `Made.collected.broken`).
+    """
+    if not folder.is_dir():
+        raise InputError(f"Папка «{folder}» не найдена")
+    collected = collect(folder, exclude=(out_dir / XLSX,))
+    if not collected.entries:
+        raise InputError(f"В папке «{folder}» нет ни одной заявки (книги .xlsx с листом «{SPECS[ZAYAVKA].form.name}»); "
+                         "реестр не создан")
+    registry = make_model(collected, formed=formed or date.today(), title=title)
+    made = Made(registry, collected)
+    with staging(out_dir) as stage:
+        (stage / XLSX).write_bytes(to_xlsx(registry))
+        (stage / DOCX).write_bytes(to_docx(registry))
+        (stage / HTML).write_bytes(to_html(registry).encode("utf-8"))
+        names = [XLSX, DOCX]
+        try:
+            converter = (converter_factory or _default_converter)()
+            converter.convert([stage / DOCX], stage)
+            names.append(PDF)
+        except ConverterMissingError:
+            made.pdf_note = "PDF не создан: не найден LibreOffice (soffice); установите его командой «make demo»"
+        except ConversionError as exc:
+            made.pdf_error = exc
+        if PDF not in names and (out_dir / PDF).exists():
+            stale = f"прежний «{out_dir / PDF}» не обновлён и может не совпадать с новым реестром"
+            made.pdf_note = f"{made.pdf_note}; {stale}" if made.pdf_note else f"PDF: {stale}"
+        names.append(HTML)
+        made.written = publish([(stage / n, out_dir / n) for n in names], force=force)
+    return made
