@@ -14,6 +14,7 @@ TEST_APT_PACKAGES := chromium
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/docgen render examples -o out --force
+	$(VENV)/bin/docgen registry examples -o out/реестр --force
 
 test: $(VENV)/.installed-test test-system
 	$(VENV)/bin/ruff check .

@@ -312,7 +312,7 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
       сайта, только заявки без ошибок.
     Книги других видов (отчёты, планы) пропускаются.
     """
-    from docgen.registry import HTML, make_registry  # noqa: PLC0415 - appended command: imports stay local
+    from docgen.registry import HTML, make_registry  # noqa: PLC0415 - the registry loads only when asked for
 
     if not folder.is_dir():
         what = "это файл, а нужна папка с книгами заявок" if folder.exists() else "папка не найдена"
