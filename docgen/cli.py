@@ -8,7 +8,8 @@ bug.  click's own messages are English, so usage errors are translated here too.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application
 from docgen.output import staging
+from docgen.pdf import PdfConverter
 from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import SPECS
@@ -224,32 +226,106 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
 @click.option("--template", type=click.Path(path_type=Path, dir_okay=False), metavar="ФАЙЛ",
               help="Свой шаблон .docx вместо встроенного.")
 @click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
-def render(workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], template: Path | None,
-           force: bool) -> int:
+@click.option("--pdfa", is_flag=True, help="PDF/A-2b для архива (шрифты встроены, метаданные PDF/A).")
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
+              help="Сколько процессов (по умолчанию — по числу ядер).")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True, metavar="СЕК",
+              help="Сколько секунд ждать LibreOffice на один документ.")
+def render(*, workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], template: Path | None,
+           force: bool, pdfa: bool, workers: int | None, timeout: float) -> int:
     """Создать документы (.docx и .pdf) из заполненных книг."""
     sources = expand(workbooks)
     if not sources:
         click.echo("Не найдено ни одной книги .xlsx.", err=True)
         return EXIT_FAILED
-    outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template)
-    return _report(outcomes)
+    started = time.monotonic()
+    with ProgressBar() as bar:
+        outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template,
+                               converter_factory=converter_factory(workers, timeout, pdfa), workers=workers,
+                               progress=bar.update)
+    return _report(outcomes, time.monotonic() - started)
 
 
-def _report(outcomes: list[Outcome]) -> int:
+def converter_factory(workers: int | None, timeout: float, pdfa: bool) -> Callable[[], PdfConverter]:
+    def make() -> PdfConverter:
+        from docgen import pdf  # noqa: PLC0415 - looked up at call time, so tests can replace the converter
+
+        return pdf.LibreOfficeConverter(workers=workers, timeout_per_file=timeout, pdfa=pdfa)
+
+    return make
+
+
+class ProgressBar:
+    """Draw «DOCX ████░░░░ 120/200 · ошибок: 1» on a terminal; stay silent when output is redirected."""
+
+    WIDTH = 24
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.drawn = False
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.drawn:
+            click.echo("", err=True)
+
+    def update(self, phase: str, done: int, total: int, failed: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        filled = self.WIDTH * done // total
+        bar = "█" * filled + "░" * (self.WIDTH - filled)
+        tail = f" · ошибок: {failed}" if failed else ""
+        click.echo(f"\r{phase.upper():4} {bar} {done}/{total}{tail}   ", err=True, nl=False)
+        self.drawn = True
+
+
+DETAIL_LIMIT = 20  # above this many workbooks, successes are summed up, not listed one by one
+
+
+def _report(outcomes: list[Outcome], seconds: float | None = None) -> int:
+    failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
-        if outcome.ok:
+        if outcome.ok and len(outcomes) <= DETAIL_LIMIT:
             names = ", ".join(f"«{p}»" for p in outcome.written)
             click.echo(f"Файл «{outcome.source.name}»: создано {names}")
-        else:
+        elif not outcome.ok:
             click.echo(str(outcome.error), err=True)
-        for warning in outcome.warnings:
-            click.echo(f"  • {warning}")
-    failed = [o for o in outcomes if not o.ok]
+        if len(outcomes) <= DETAIL_LIMIT or not outcome.ok:
+            for warning in outcome.warnings:
+                click.echo(f"  • {warning}")
+    if len(outcomes) > 1 and seconds is not None:
+        _summary(outcomes, failed, seconds)
     click.echo(f"Готово: {len(outcomes) - len(failed)} из {len(outcomes)}"
                + (f", с ошибками: {len(failed)}." if failed else "."))
     if failed:
         return max((o.error.exit_code for o in failed if o.error is not None), default=EXIT_FAILED)
     return EXIT_OK
+
+
+def _summary(outcomes: list[Outcome], failed: list[Outcome], seconds: float) -> None:
+    files = [p for o in outcomes for p in o.written]
+    documents = sum(len(o.documents) for o in outcomes if o.ok)
+    rows = [
+        ("Книг", str(len(outcomes))),
+        ("Успешно", str(len(outcomes) - len(failed))),
+        ("С ошибками", str(len(failed))),
+        ("Документов", str(documents)),
+        ("Файлов .docx / .pdf",
+         f"{sum(p.suffix == '.docx' for p in files)} / {sum(p.suffix == '.pdf' for p in files)}"),
+        ("Время", f"{seconds:.1f} с".replace(".", ",")),
+        ("Скорость", f"{documents / seconds:.1f} док/с".replace(".", ",") if seconds > 0 else "—"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    click.echo("Итог:")
+    for name, value in rows:
+        click.echo(f"  {name.ljust(width)}  {value}")
+    if failed:
+        click.echo("Не сделано:")
+        for outcome in failed:
+            reason = str(outcome.error).splitlines()[0] if outcome.error else ""
+            click.echo(f"  • {outcome.source.name}: {reason}")
 
 
 def _school_year(_ctx: click.Context, _param: click.Parameter, value: str) -> int:

@@ -79,6 +79,13 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+def _rebuild(cls: type[DocgenError], state: dict[str, object]) -> DocgenError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message"))
+    error.__dict__.update(state)
+    return error
+
+
 class DocgenError(Exception):
     """Root of everything docgen reports; `str()` is the Russian message for the user."""
 
@@ -90,6 +97,11 @@ class DocgenError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Subclasses take their facts, not the message, so the default pickling (cls(*args)) would fail when an
+        # error travels back from a worker process.
+        return (_rebuild, (type(self), dict(self.__dict__)))
 
 
 class InputError(DocgenError):

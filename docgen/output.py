@@ -17,7 +17,7 @@ from pathlib import Path
 from docgen.errors import OutputError, OutputExistsError
 
 MAX_STEM = 150  # characters: leaves room for the folder in Windows' 260-character paths
-MAX_STEM_BYTES = 240  # Linux and macOS limit a name to 255 bytes; Cyrillic takes 2 bytes, «.docx» 5 more
+MAX_STEM_BYTES = 230  # Linux and macOS allow 255 bytes; Cyrillic takes 2, «.docx» 5, the staging prefix 7
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$")
 

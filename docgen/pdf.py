@@ -1,74 +1,255 @@
 """Turn .docx files into PDF behind a small interface, so unit tests run without LibreOffice.
 
-`LibreOfficeConverter` runs headless soffice with its own user profile (two soffice processes sharing a profile
-fail intermittently), the Word import filter forced (otherwise a non-.docx file is silently imported as plain text),
-at most 200 files per call (soffice silently drops files past ~250 arguments and still exits 0), a timeout, and a
-check that every expected PDF exists and is not empty, because soffice exits 0 when a file fails to load.
+`LibreOfficeConverter` keeps one soffice worker per core, each with its own user profile (two soffice processes
+sharing a profile fail intermittently), and feeds each worker chunks of files: soffice's start-up, not the pages,
+is the cost of a conversion, so one process per file would be ten times slower.  What soffice does not do by
+itself, this module does:
+
+- the Word import filter is forced: otherwise a non-.docx file is silently imported as plain text;
+- at most 200 files per call: soffice silently drops files past ~250 arguments and still exits 0;
+- every PDF is checked to exist, be non-empty and end with %%EOF, because soffice exits 0 when a file fails;
+- every call has a timeout; a hung or crashed soffice is killed with its whole process group and restarted
+  with a fresh profile.  soffice converts in argument order, so the first file without a PDF is the one it
+  choked on: that file is retried alone, once; the files after it go back to the queue untouched.  A file that
+  fails alone twice is reported with its reason and the rest of the batch completes.
 """
 
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from docgen.errors import ConversionError, ConverterMissingError
 
 BATCH_LIMIT = 200
+PDF_FILTER = "pdf:writer_pdf_Export"
+# PDF/A-2b on LibreOffice 7.4: the JSON filter options (fonts embedded, XMP identification part 2, conformance B)
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+Progress = Callable[[Path, str | None], None]  # called once per file: (docx, None) when done, (docx, reason) if not
 
 
 class PdfConverter(Protocol):
-    """Convert .docx files into PDFs with the same stem in `out_dir`; return the PDFs in the same order."""
+    """Convert .docx files into PDFs with the same stem in `out_dir`.
 
-    def convert(self, sources: Sequence[Path], out_dir: Path) -> list[Path]: ...
+    Returns, for every source, None when its PDF is ready or the Russian reason it failed: one bad document never
+    fails the others.
+    """
+
+    def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
+                ) -> dict[Path, str | None]: ...
 
 
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def pdf_is_complete(path: Path) -> bool:
+    """Tell whether a PDF was written to the end (a killed soffice can leave half a file)."""
+    try:
+        size = path.stat().st_size
+        if size < 64:
+            return False
+        with path.open("rb") as fh:
+            head = fh.read(5)
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+@dataclass
+class _Item:
+    source: Path
+    attempts: int = 0  # how many times this file was the one soffice choked on
+    alone: bool = False  # retry it in a call of its own
+
+
+@dataclass
+class _Run:
+    """What one soffice call did."""
+
+    timed_out: bool = False
+    crashed: bool = False
+    message: str = ""
+    done: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
 class LibreOfficeConverter:
-    """Convert with headless LibreOffice, in batches, each conversion checked."""
+    """Convert with a pool of headless soffice workers, each file checked, hung or crashed workers restarted."""
 
-    def __init__(self, soffice: str | None = None, timeout: float = 300.0) -> None:
-        found = soffice or find_soffice()
-        if found is None:
-            raise ConverterMissingError()
-        self.soffice = found
-        self.timeout = timeout
+    def __init__(
+        self,
+        soffice: str | Sequence[str] | None = None,
+        *,
+        workers: int | None = None,
+        timeout_per_file: float = 60.0,
+        startup_timeout: float = 60.0,
+        chunk: int = 50,
+        pdfa: bool = False,
+    ) -> None:
+        if soffice is None:
+            found = find_soffice()
+            if found is None:
+                raise ConverterMissingError()
+            soffice = found
+        self.command = [soffice] if isinstance(soffice, str) else list(soffice)
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout_per_file = timeout_per_file
+        self.startup_timeout = startup_timeout
+        self.chunk = max(1, min(chunk, BATCH_LIMIT))
+        self.filter = PDFA_FILTER if pdfa else PDF_FILTER
 
-    def convert(self, sources: Sequence[Path], out_dir: Path) -> list[Path]:
-        results: list[Path] = []
-        for start in range(0, len(sources), BATCH_LIMIT):
-            results += self._batch(sources[start:start + BATCH_LIMIT], out_dir)
+    def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
+                ) -> dict[Path, str | None]:
+        results: dict[Path, str | None] = {}
+        if not sources:
+            return results
+        lock = threading.Lock()
+        todo: queue.Queue[_Item] = queue.Queue()
+        for source in sources:
+            todo.put(_Item(source))
+        remaining = [len(sources)]
+        # Chunks no bigger than an even share: with 20 files and 2 workers, both work.
+        size = max(1, min(self.chunk, -(-len(sources) // self.workers)))
+
+        def finish(source: Path, reason: str | None) -> None:
+            with lock:
+                results[source] = reason
+                remaining[0] -= 1
+            if progress is not None:
+                progress(source, reason)
+
+        def worker() -> None:
+            profile = Path(tempfile.mkdtemp(prefix="docgen-lo-"))
+            try:
+                while True:
+                    batch = self._take(todo, size)
+                    if not batch:
+                        with lock:
+                            if remaining[0] == 0:
+                                return
+                        # Others may still requeue files after a crash: wait for them.
+                        try:
+                            batch = [todo.get(timeout=0.2)]
+                        except queue.Empty:
+                            continue
+                    run = self._run([item.source for item in batch], out_dir, profile)
+                    if run.timed_out or run.crashed:
+                        shutil.rmtree(profile, ignore_errors=True)  # a killed soffice leaves its profile locked
+                        profile.mkdir(parents=True, exist_ok=True)
+                    self._settle(batch, run, todo, finish)
+            finally:
+                shutil.rmtree(profile, ignore_errors=True)
+
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(self.workers, len(sources)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         return results
 
-    def _batch(self, sources: Sequence[Path], out_dir: Path) -> list[Path]:
-        expected = [out_dir / (s.stem + ".pdf") for s in sources]
-        for pdf in expected:
-            pdf.unlink(missing_ok=True)  # an old PDF must not pass for a new one
-        with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile:
-            command = [
-                self.soffice, f"-env:UserInstallation={Path(profile).as_uri()}",
-                "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                "--infilter=MS Word 2007 XML", "--convert-to", "pdf:writer_pdf_Export",
-                "--outdir", str(out_dir), *map(str, sources),
-            ]
-            env = {**os.environ, "HOME": profile}  # LibreOffice writes under $HOME too; keep it private
+    @staticmethod
+    def _take(todo: queue.Queue[_Item], size: int) -> list[_Item]:
+        batch: list[_Item] = []
+        while len(batch) < size:
             try:
-                done = subprocess.run(command, capture_output=True, timeout=self.timeout, check=False, env=env,
-                                      stdin=subprocess.DEVNULL)
-            except subprocess.TimeoutExpired as exc:
-                raise ConversionError(sources[0], f"LibreOffice не ответил за {self.timeout:.0f} с") from exc
-            except OSError as exc:
-                raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
-        for source, pdf in zip(sources, expected, strict=True):
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                output = (done.stderr or done.stdout).decode("utf-8", "replace").strip()
-                detail = output.splitlines()[-1] if output else f"код завершения {done.returncode}"
-                raise ConversionError(source, f"LibreOffice не создал PDF ({detail})")
-        return expected
+                item = todo.get_nowait()
+            except queue.Empty:
+                break
+            if item.alone:
+                if batch:
+                    todo.put(item)  # keep a suspect for a call of its own
+                    break
+                return [item]
+            batch.append(item)
+        return batch
+
+    def _settle(self, batch: list[_Item], run: _Run, todo: queue.Queue[_Item],
+                finish: Callable[[Path, str | None], None]) -> None:
+        by_source = {item.source: item for item in batch}
+        for source in run.done:
+            finish(source, None)
+        if not run.missing:
+            return
+        if not (run.timed_out or run.crashed):
+            # soffice finished and still wrote no PDF: the file itself cannot be opened.
+            for source in run.missing:
+                item = by_source[source]
+                if item.alone:
+                    finish(source, f"LibreOffice не смог открыть документ ({run.message or 'файл повреждён'})")
+                else:
+                    item.alone = True
+                    todo.put(item)
+            return
+        suspect, *rest = (by_source[s] for s in run.missing)
+        suspect.attempts += 1
+        reason = (f"LibreOffice не ответил за {self._timeout(1):.0f} с" if run.timed_out
+                  else f"LibreOffice аварийно завершился ({run.message})")
+        if suspect.attempts >= 2:
+            finish(suspect.source, reason + "; повторная попытка тоже не удалась")
+        else:
+            suspect.alone = True
+            todo.put(suspect)
+        for item in rest:
+            todo.put(item)
+
+    def _timeout(self, files: int) -> float:
+        return self.startup_timeout + self.timeout_per_file * files
+
+    def _run(self, sources: list[Path], out_dir: Path, profile: Path) -> _Run:
+        expected = {source: out_dir / (source.stem + ".pdf") for source in sources}
+        for pdf in expected.values():
+            pdf.unlink(missing_ok=True)  # an old PDF must not pass for a new one
+        command = [
+            *self.command, f"-env:UserInstallation={profile.as_uri()}",
+            "--headless", "--norestore", "--nolockcheck", "--nodefault",
+            "--infilter=MS Word 2007 XML", "--convert-to", self.filter,
+            "--outdir", str(out_dir), *map(str, sources),
+        ]
+        env = {**os.environ, "HOME": str(profile)}  # LibreOffice writes under $HOME too; keep it private
+        run = _Run()
+        try:
+            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        except OSError as exc:
+            raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
+        try:
+            output, _ = proc.communicate(timeout=self._timeout(len(sources)))
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            output, _ = proc.communicate()
+            run.timed_out = True
+        text = output.decode("utf-8", "replace").strip() if output else ""
+        if proc.returncode not in (0, None) and not run.timed_out:
+            run.crashed = True
+            run.message = f"код завершения {proc.returncode}"
+        elif text:
+            errors = [line for line in text.splitlines() if "Error" in line or "error" in line]
+            run.message = errors[-1] if errors else ""
+        for source, pdf in expected.items():
+            if pdf_is_complete(pdf):
+                run.done.append(source)
+            else:
+                pdf.unlink(missing_ok=True)  # never leave half a PDF behind
+                run.missing.append(source)
+        return run
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill soffice and everything it started (soffice is a wrapper around soffice.bin)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()

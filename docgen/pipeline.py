@@ -1,15 +1,22 @@
 """Run the stages for one or many workbooks: load → validate → render .docx → convert to PDF → publish.
 
-Each workbook succeeds or fails on its own: a broken one is reported with its problems and the rest are still
-made.  All .docx files of a run are converted to PDF in one LibreOffice call (its start-up is the cost, not the
-pages).  Nothing is published for a workbook until all of its files are ready.
+Each workbook succeeds or fails on its own: a broken one is reported with its problems and the rest are made.
+For a batch, workbooks are loaded and rendered in a pool of processes, one per core (Python renders on one core
+per process), and all .docx files of the run go to the PDF converter together, which keeps one LibreOffice
+worker per core busy.  Every file is written into a staging folder inside the output folder first; a workbook's
+documents are moved into place only when all of them are ready, so no output file is ever partial.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,16 +31,22 @@ from docgen.pdf import PdfConverter
 from docgen.render import Renderer, template_path
 
 FORMATS = ("docx", "pdf")
+GC_EVERY = 50  # a long render loop leaks reference cycles: collecting every 50 documents keeps memory flat
+
+# phase («docx» or «pdf»), done, total, failed
+Progress = Callable[[str, int, int, int], None]
 
 
 @dataclass
 class Outcome:
-    """What happened to one workbook."""
+    """What happened to one workbook (or one paper made in code)."""
 
     source: Path
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: DocgenError | None = None
+    paper: Paper | None = None  # the validated model, for manifests
+    documents: list[str] = field(default_factory=list)  # file stems: the paper, then its annexes
 
     @property
     def ok(self) -> bool:
@@ -52,17 +65,109 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
 
 
 @dataclass
-class _Job:
-    outcome: Outcome
-    model: Paper
-    stems: list[str] = field(default_factory=list)  # one per document: the paper, then its annexes
-    extras: list[Path] = field(default_factory=list)  # staged files published as they are (review lists)
+class _Task:
+    """One unit of work for a render process: a workbook to load, or a paper already made."""
 
-    @property
-    def docx(self) -> list[Path]:
-        return [self.stage / f"{stem}.docx" for stem in self.stems]
+    index: int
+    source: Path
+    stage: Path
+    template: Path | None
+    today: date | None
+    paper: Paper | None = None
 
-    stage: Path = Path()
+
+@dataclass
+class _Prepared:
+    """What a render process sends back: the documents staged, or why there are none."""
+
+    index: int
+    source: Path
+    stems: list[str] = field(default_factory=list)
+    staged: list[Path] = field(default_factory=list)  # the .docx files, in the order of `stems`
+    extras: list[tuple[Path, str]] = field(default_factory=list)  # (staged file, published name)
+    warnings: list[str] = field(default_factory=list)
+    error: DocgenError | None = None
+    paper: Paper | None = None
+
+
+_RENDERERS: dict[tuple[str, str, int], Renderer] = {}
+_RENDERED = [0]
+
+
+def _renderer(kind: str, template: Path | None) -> Renderer:
+    """Keep one Renderer per template in each process: its cleaned XML and compiled Jinja are reused."""
+    path = template or template_path(PAPERS[kind].template)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (kind, str(path), stamp)
+    if key not in _RENDERERS:
+        _RENDERERS[key] = Renderer(path, PAPERS[kind].model)
+    return _RENDERERS[key]
+
+
+def _prepare(task: _Task) -> _Prepared:
+    """Load, validate and render one workbook into the staging folder; never raise a DocgenError."""
+    done = _Prepared(task.index, task.source)
+    try:
+        paper = task.paper
+        if paper is None:
+            loaded = load(task.source, task.today)
+            done.warnings = [str(p) for p in loaded.warnings]
+            if loaded.model is None or loaded.errors:
+                raise WorkbookInvalidError(task.source, loaded.problems)
+            paper = loaded.model
+        done.paper = paper
+        renderer = _renderer(paper.kind, task.template)
+        forms: list[Form] = []
+        for variant in paper.variants():
+            stem = safe_file_name(variant.file_stem)
+            blob, used = renderer.render_with_forms(variant)
+            # The index keeps two workbooks that give the same name apart until the parent decides.
+            staged = task.stage / f"{task.index:06d}_{stem}.docx"
+            staged.write_bytes(blob)
+            done.stems.append(stem)
+            done.staged.append(staged)
+            forms += used
+        if forms:
+            name = safe_file_name(f"Проверка склонений — {done.stems[0]}") + ".csv"
+            review = task.stage / f"{task.index:06d}_{name}"
+            review.write_bytes(review_csv(forms))
+            done.extras.append((review, name))
+    except DocgenError as exc:
+        done.error = exc
+    _RENDERED[0] += 1
+    if _RENDERED[0] % GC_EVERY == 0:
+        gc.collect()
+    return done
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds with every module already imported; elsewhere spawn is the only option
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _prepare_all(tasks: list[_Task], workers: int, progress: Progress | None) -> list[_Prepared]:
+    results: list[_Prepared] = []
+    failed = 0
+
+    def report(item: _Prepared) -> None:
+        nonlocal failed
+        results.append(item)
+        failed += item.error is not None
+        if progress is not None:
+            progress("docx", len(results), len(tasks), failed)
+
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            report(_prepare(task))
+        return results
+    chunk = max(1, min(20, len(tasks) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        for item in pool.map(_prepare, tasks, chunksize=chunk):
+            report(item)
+    return results
 
 
 def render_many(
@@ -74,23 +179,12 @@ def render_many(
     template: Path | None = None,
     converter_factory: Callable[[], PdfConverter] | None = None,
     today: date | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
     """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure."""
-    outcomes: list[Outcome] = []
-    jobs: list[_Job] = []
-    for source in sources:
-        outcome = Outcome(source)
-        outcomes.append(outcome)
-        try:
-            loaded = load(source, today)
-            outcome.warnings = [str(p) for p in loaded.warnings]
-            if loaded.model is None or loaded.errors:
-                raise WorkbookInvalidError(source, loaded.problems)
-            jobs.append(_Job(outcome, loaded.model))
-        except DocgenError as exc:
-            outcome.error = exc
-    produce(jobs, out_dir, formats=formats, force=force, template=template, converter_factory=converter_factory)
-    return outcomes
+    return _run([(s, None) for s in sources], out_dir, formats=formats, force=force, template=template,
+                converter_factory=converter_factory, today=today, workers=workers, progress=progress)
 
 
 def render_paper(
@@ -104,64 +198,86 @@ def render_paper(
     converter_factory: Callable[[], PdfConverter] | None = None,
 ) -> Outcome:
     """Render one model made in code (a plan taken from a заявка) as `render_many` renders a workbook's."""
-    job = _Job(Outcome(source), paper)
-    produce([job], out_dir, formats=formats, force=force, template=template, converter_factory=converter_factory)
-    return job.outcome
+    [outcome] = _run([(source, paper)], out_dir, formats=formats, force=force, template=template,
+                     converter_factory=converter_factory, today=None, workers=1, progress=None)
+    return outcome
 
 
-def produce(
-    jobs: list[_Job],
+def _run(
+    items: list[tuple[Path, Paper | None]],
     out_dir: Path,
     *,
     formats: tuple[str, ...],
     force: bool,
     template: Path | None,
     converter_factory: Callable[[], PdfConverter] | None,
-) -> None:
-    """Render, convert and publish the jobs' documents; record each job's failure in its outcome.
-
-    A paper may make several documents (an order and each of its annexes alone); they are published together or
-    not at all.  Where the templates declined names, a review list of every form is published beside them.
-    """
-    renderers: dict[str, Renderer] = {}
-    taken: dict[str, Path] = {}
-    ready: list[_Job] = []
+    today: date | None,
+    workers: int | None,
+    progress: Progress | None,
+) -> list[Outcome]:
+    outcomes = [Outcome(source) for source, _ in items]
     with staging(out_dir) as stage:
-        for job in jobs:
-            job.stage = stage
-            try:
-                kind = job.model.kind
-                if kind not in renderers:
-                    renderers[kind] = Renderer(template or template_path(PAPERS[kind].template), type(job.model))
-                forms: list[Form] = []
-                for variant in job.model.variants():
-                    stem = safe_file_name(variant.file_stem)
-                    if stem in taken:
-                        raise OutputError(out_dir / stem, f"то же имя файла получается из «{taken[stem].name}»; "
-                                                          "краткие наименования организаций должны различаться")
-                    taken[stem] = job.outcome.source
-                    blob, used = renderers[kind].render_with_forms(variant)
-                    (stage / f"{stem}.docx").write_bytes(blob)
-                    job.stems.append(stem)
-                    forms += used
-                if forms:
-                    review = stage / safe_file_name(f"Проверка склонений — {job.stems[0]}.csv")
-                    review.write_bytes(review_csv(forms))
-                    job.extras.append(review)
-                ready.append(job)
-            except DocgenError as exc:
-                job.outcome.error = exc
-        if "pdf" in formats and ready:
-            _convert(ready, stage, converter_factory)
-        for job in ready:
-            if not job.outcome.ok:
+        tasks = [_Task(i, source, stage, template, today, paper) for i, (source, paper) in enumerate(items)]
+        prepared = sorted(_prepare_all(tasks, workers or os.cpu_count() or 1, progress), key=lambda p: p.index)
+        taken: dict[str, Path] = {}
+        ready: list[_Prepared] = []
+        for item in prepared:
+            outcome = outcomes[item.index]
+            outcome.warnings, outcome.paper, outcome.documents = item.warnings, item.paper, item.stems
+            if item.error is not None:
+                outcome.error = item.error
                 continue
-            pairs = [(stage / f"{stem}.{fmt}", out_dir / f"{stem}.{fmt}") for stem in job.stems for fmt in formats]
-            pairs += [(extra, out_dir / extra.name) for extra in job.extras]
+            clash = next((stem for stem in item.stems if stem in taken), None)
+            if clash is not None:
+                outcome.error = OutputError(out_dir / clash, f"то же имя файла получается из «{taken[clash].name}»; "
+                                                             "краткие наименования организаций должны различаться")
+                continue
+            taken.update(dict.fromkeys(item.stems, item.source))
+            ready.append(item)
+        pdf_errors: dict[Path, str | None] = {}
+        fatal: DocgenError | None = None
+        if "pdf" in formats and ready:
+            pdf_errors, fatal = _convert(ready, stage, converter_factory, progress)
+        for item in ready:
+            outcome = outcomes[item.index]
+            if fatal is not None:
+                outcome.error = fatal
+                continue
+            failed = next(((docx, pdf_errors[docx]) for docx in item.staged if pdf_errors.get(docx)), None)
+            if failed is not None:
+                outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
+                continue
+            pairs = [(docx.with_suffix(f".{fmt}"), out_dir / f"{stem}.{fmt}")
+                     for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
+            pairs += [(staged, out_dir / name) for staged, name in item.extras]
             try:
-                job.outcome.written = publish(pairs, force=force)
+                outcome.written = publish(pairs, force=force)
             except DocgenError as exc:
-                job.outcome.error = exc
+                outcome.error = exc
+    return outcomes
+
+
+def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConverter] | None,
+             progress: Progress | None) -> tuple[dict[Path, str | None], DocgenError | None]:
+    """Convert every staged .docx; return each one's failure reason, or the error that stopped them all."""
+    if factory is None:
+        from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - only runs when a PDF is asked for
+
+        factory = LibreOfficeConverter
+    sources = [docx for item in ready for docx in item.staged]
+    counts = {"done": 0, "failed": 0}
+
+    def step(_source: Path, reason: str | None) -> None:
+        counts["done"] += 1
+        counts["failed"] += reason is not None
+        if progress is not None:
+            progress("pdf", counts["done"], len(sources), counts["failed"])
+
+    try:
+        converter = factory()
+    except ConversionError as exc:  # no LibreOffice at all: the same error for every workbook
+        return {}, exc
+    return converter.convert(sources, stage, step), None
 
 
 def review_csv(forms: list[Form]) -> bytes:
@@ -176,20 +292,3 @@ def review_csv(forms: list[Form]) -> bytes:
         writer.writerow(["да" if form.risks else "", form.source, form.case, form.text, form.method,
                          "; ".join(form.risks)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _convert(jobs: list[_Job], stage: Path, factory: Callable[[], PdfConverter] | None) -> None:
-    if factory is None:
-        from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - only runs when a PDF is asked for
-
-        factory = LibreOfficeConverter
-    try:
-        converter = factory()
-        converter.convert([docx for j in jobs for docx in j.docx], stage)
-    except ConversionError:
-        # One bad document fails a whole soffice batch: retry one by one to name the culprit.
-        for job in jobs:
-            try:
-                factory().convert(job.docx, stage)
-            except DocgenError as exc:
-                job.outcome.error = exc

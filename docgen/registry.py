@@ -585,7 +585,9 @@ def make_registry(
         names = [XLSX, DOCX]
         try:
             converter = (converter_factory or _default_converter)()
-            converter.convert([stage / DOCX], stage)
+            reason = converter.convert([stage / DOCX], stage).get(stage / DOCX)
+            if reason:
+                raise ConversionError(stage / DOCX, reason)
             names.append(PDF)
         except ConverterMissingError:
             made.pdf_note = "PDF не создан: не найден LibreOffice (soffice); установите его командой «make demo»"

@@ -44,23 +44,26 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 class FakeConverter:
-    """Stand in for LibreOffice: write a tiny PDF that names its source, or fail on chosen stems."""
+    """Stand in for LibreOffice: write a tiny PDF that names its source, or fail on chosen file names."""
 
-    def __init__(self, fail: set[str] | None = None) -> None:
+    def __init__(self, fail: set[str] | None = None, **options: object) -> None:
         self.fail = fail or set()
+        self.options = options  # what the CLI asked of LibreOffice: workers, timeout_per_file, pdfa
         self.calls: list[list[str]] = []
 
-    def convert(self, sources: Sequence[Path], out_dir: Path) -> list[Path]:
-        from docgen.errors import ConversionError
-
+    def convert(self, sources: Sequence[Path], out_dir: Path,
+                progress: Callable[[Path, str | None], None] | None = None) -> dict[Path, str | None]:
         self.calls.append([s.name for s in sources])
-        results = []
+        results: dict[Path, str | None] = {}
         for source in sources:
-            if source.stem in self.fail:
-                raise ConversionError(source, "LibreOffice не создал PDF (тест)")
-            pdf = out_dir / f"{source.stem}.pdf"
-            pdf.write_bytes(b"%PDF-1.4\n% fake for " + source.name.encode() + b"\n%%EOF\n")
-            results.append(pdf)
+            if any(source.stem.endswith(name) for name in self.fail):
+                results[source] = "LibreOffice не создал PDF (тест)"
+            else:
+                pdf = out_dir / f"{source.stem}.pdf"
+                pdf.write_bytes(b"%PDF-1.4\n% fake for " + source.name.encode() + b"\n%%EOF\n")
+                results[source] = None
+            if progress is not None:
+                progress(source, results[source])
         return results
 
 

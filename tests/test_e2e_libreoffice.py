@@ -100,13 +100,17 @@ def test_docx_and_pdf_side_by_side_and_rerun_is_quiet(rendered: Path) -> None:
 
 def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
     _require("soffice")
-    from docgen.errors import ConversionError
     from docgen.pdf import LibreOfficeConverter
 
     fake = tmp_path / "не документ.docx"
     fake.write_text("просто текст", encoding="utf-8")
-    with pytest.raises(ConversionError, match="не создал PDF"):
-        LibreOfficeConverter().convert([fake], tmp_path)
+    good = tmp_path / "заявка.docx"
+    good.write_bytes(next((Path(__file__).resolve().parent.parent / "templates" / "docx").glob("plan.docx"))
+                     .read_bytes())
+    results = LibreOfficeConverter(workers=1).convert([fake, good], tmp_path)
+    assert results[good] is None and (tmp_path / "заявка.pdf").is_file()
+    assert results[fake] is not None and results[fake].startswith("LibreOffice не смог открыть документ")
+    assert not (tmp_path / "не документ.pdf").exists()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from docgen.errors import ConversionError, OutputError, OutputExistsError, WorkbookInvalidError
+from docgen.errors import ConversionError, OutputError, OutputExistsError, WorkbookFileError, WorkbookInvalidError
 from docgen.pipeline import expand, render_many
 from tests.conftest import FakeConverter
 
@@ -26,7 +26,7 @@ def test_example_gives_docx_and_pdf_with_the_order_s_file_name(example: Path, tm
     [outcome] = render_many([example], tmp_path, converter_factory=lambda: fake)
     assert outcome.ok, outcome.error
     assert names(tmp_path) == [f"{STEM}.docx", f"{STEM}.pdf"]  # and no staging folder left behind
-    assert fake.calls == [[f"{STEM}.docx"]]
+    assert len(fake.calls) == 1 and [n.split("_", 1)[1] for n in fake.calls[0]] == [f"{STEM}.docx"]
     doc = Document(io.BytesIO((tmp_path / f"{STEM}.docx").read_bytes()))
     assert doc.paragraphs[0].text == "Директору МАУ ИМЦ"
 
@@ -107,3 +107,52 @@ def test_unwritable_output_is_a_russian_error(example: Path, tmp_path: Path) -> 
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="папку нельзя создать"):
         render_many([example], blocker / "out", formats=("docx",))
+
+
+def _copies(example: Path, folder: Path, count: int) -> list[Path]:
+    wb = openpyxl.load_workbook(example)
+    paths = []
+    for i in range(count):
+        wb["Заявка"]["B4"] = f"МАОУ СОШ № {i + 1} г. Томска"
+        path = folder / f"заявка-{i:02d}.xlsx"
+        wb.save(path)
+        paths.append(path)
+    return paths
+
+
+def test_batch_in_parallel_equals_one_by_one(example: Path, tmp_path: Path) -> None:
+    sources = _copies(example, tmp_path, 6)
+    batch = render_many(sources, tmp_path / "batch", formats=("docx",), workers=2)
+    assert all(o.ok for o in batch)
+    for source in sources:
+        [single] = render_many([source], tmp_path / "single", formats=("docx",), workers=1)
+        assert single.ok
+    batch_files = {p.name: p.read_bytes() for p in (tmp_path / "batch").iterdir()}
+    single_files = {p.name: p.read_bytes() for p in (tmp_path / "single").iterdir()}
+    assert len(batch_files) == 6
+    assert batch_files == single_files  # same names, same bytes
+    again = render_many(sources, tmp_path / "batch", formats=("docx",), workers=2)
+    assert all(o.ok for o in again)  # rerunning the same batch: the same documents, nothing to force
+
+
+def test_batch_reports_failures_and_completes_the_rest(example: Path, tmp_path: Path) -> None:
+    sources = _copies(example, tmp_path, 4)
+    broken = tmp_path / "сломанная.xlsx"
+    broken.write_text("не книга", encoding="utf-8")
+    fake = FakeConverter(fail={"Заявка стажировочная ОО МАОУ СОШ № 3 г. Томска"})
+    progress: list[tuple[str, int, int, int]] = []
+    outcomes = render_many([*sources, broken], tmp_path / "out", converter_factory=lambda: fake, workers=2,
+                           progress=lambda *step: progress.append(step))
+    assert [o.ok for o in outcomes] == [True, True, False, True, False]
+    assert isinstance(outcomes[2].error, ConversionError)
+    assert isinstance(outcomes[4].error, WorkbookFileError)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(names) == 6 and not any("№ 3 " in n for n in names)  # nothing of the failed one, nothing partial
+    assert progress[-1] == ("pdf", 4, 4, 1)
+    assert ("docx", 5, 5, 1) in progress
+
+
+def test_outcome_carries_the_paper_for_manifests(example: Path, tmp_path: Path) -> None:
+    [outcome] = render_many([example], tmp_path, formats=("docx",))
+    assert outcome.paper is not None and outcome.paper.kind == "zayavka"
+    assert outcome.documents == [STEM]
