@@ -112,7 +112,8 @@ def _usage_message(exc: click.UsageError) -> str:
         return f"неверное значение {name}: {exc.message}".replace("  ", " ")
     text = exc.format_message()
     if text.startswith("No such command"):
-        return f"неизвестная команда {text.split(' ', 3)[-1].rstrip('.')}; команды: new, check, render, plan, registry"
+        name = text.split(" ", 3)[-1].rstrip(".")
+        return f"неизвестная команда {name}; команды: new, check, render, plan, registry, archive"
     if "requires an argument" in text:
         return f"параметру {text.split()[1]} нужно значение"
     if text.startswith("Got unexpected extra argument"):
@@ -284,10 +285,10 @@ class ProgressBar:
 DETAIL_LIMIT = 20  # above this many workbooks, successes are summed up, not listed one by one
 
 
-def _report(outcomes: list[Outcome], seconds: float | None = None) -> int:
+def _report(outcomes: list[Outcome], seconds: float | None = None, *, list_files: bool = True) -> int:
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
-        if outcome.ok and len(outcomes) <= DETAIL_LIMIT:
+        if outcome.ok and list_files and len(outcomes) <= DETAIL_LIMIT:
             names = ", ".join(f"«{p}»" for p in outcome.written)
             click.echo(f"Файл «{outcome.source.name}»: создано {names}")
         elif not outcome.ok:
@@ -410,3 +411,29 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
     click.echo(f"Реестр: заявок — {reg.total}, с ошибками — {reg.broken_count}; "
                f"на странице для сайта «{HTML}» — {len(reg.published)}.")
     return EXIT_FAILED if reg.broken_count or made.pdf_error else EXIT_OK
+
+
+@main.command("archive")
+@click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА_ИЛИ_ПАПКА…", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "target", required=True, metavar="ПАПКА_ИЛИ_ZIP", type=click.Path(path_type=Path),
+              help="Папка архива или файл .zip.")
+@click.option("--force", is_flag=True, help="Заменить существующий архив.")
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
+              help="Сколько процессов (по умолчанию — по числу ядер).")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True, metavar="СЕК",
+              help="Сколько секунд ждать LibreOffice на один документ.")
+def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: int | None, timeout: float) -> int:
+    """Сложить документы в архив: .docx, PDF/A-2b и опись (manifest.csv, manifest.json) с SHA-256."""
+    from docgen.archive import MANIFEST_CSV, make_archive  # noqa: PLC0415 - the archive loads only when asked for
+
+    sources = expand(workbooks)
+    if not sources:
+        click.echo("Не найдено ни одной книги .xlsx.", err=True)
+        return EXIT_FAILED
+    started = time.monotonic()
+    with ProgressBar() as bar:
+        made = make_archive(sources, target, force=force, converter_factory=converter_factory(workers, timeout, True),
+                            workers=workers, progress=bar.update)
+    code = _report(made.outcomes, time.monotonic() - started, list_files=False)
+    click.echo(f"Архив «{target}»: файлов — {len(made.entries)}, опись — {MANIFEST_CSV} и manifest.json.")
+    return code

@@ -306,6 +306,10 @@ class Paper(Model):
         """The documents this paper makes: itself, and for an order each annex on its own too."""
         return [self]
 
+    def identity(self) -> tuple[str, date | None, str]:
+        """Who issued the paper, its date, its number: the columns of an archive manifest."""
+        return (self.profile.authority, None, "")
+
 
 class SchoolPaper(Paper):
     """A paper of one organization (school, kindergarten, centre): it has the organization's data."""
@@ -314,6 +318,11 @@ class SchoolPaper(Paper):
 
     def file_name_fields(self) -> dict[str, str]:
         return {"short_name": self.org.short_name}
+
+    def identity(self) -> tuple[str, date | None, str]:
+        dated = next((getattr(self, name) for name in ("application_date", "report_date", "approval_date")
+                      if getattr(self, name, None) is not None), None)
+        return (self.org.short_name, dated, "")
 
 
 class CriterionAnswer(Model):
@@ -751,6 +760,9 @@ class Order(Paper):
 
     def variants(self) -> list[Paper]:
         return [self, *(self.model_copy(update={"only_annex": a.number}) for a in self.annexes)]
+
+    def identity(self) -> tuple[str, date | None, str]:
+        return (self.profile.authority, self.order_date, self.number)
 
 
 def _polozhenie_title(approval_text: str) -> str:

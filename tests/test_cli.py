@@ -247,3 +247,30 @@ def test_render_a_folder_of_both_municipalities(tmp_path: Path, monkeypatch: pyt
     assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx"))) + 2 * 3 + 1
     assert "Проверка склонений — Распоряжение № 477 от 04.05.2023.csv" in names
     assert "Готово: 6 из 6." in result.output
+
+
+def test_render_batch_options_and_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[FakeConverter] = []
+
+    def factory(**options: object) -> FakeConverter:
+        made.append(FakeConverter(**options))
+        return made[-1]
+
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", factory)
+    result = run("render", str(EXAMPLES / "tomsk"), "-o", str(tmp_path / "out"), "--pdfa", "--workers", "2",
+                 "--timeout", "30")
+    assert result.exit_code == 0, result.output
+    assert made[0].options == {"workers": 2, "timeout_per_file": 30.0, "pdfa": True}
+    assert "Итог:" in result.output
+    assert "Книг                 4" in result.output
+    assert "Документов           7" in result.output  # заявка, отчёт, план, распоряжение with 3 annexes
+    assert "Готово: 4 из 4." in result.output
+
+
+def test_archive_command_refuses_an_existing_archive(tmp_path: Path) -> None:
+    target = tmp_path / "архив.zip"
+    target.write_bytes(b"old")
+    result = run("archive", str(EXAMPLES / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"), "-o", str(target))
+    assert result.exit_code == 1
+    assert "уже существует" in result.output and "--force" in result.output
+    assert target.read_bytes() == b"old"
