@@ -17,9 +17,11 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from jinja2.exceptions import TemplateError as JinjaTemplateError
@@ -208,14 +210,48 @@ class Renderer:
             raise RenderError(f"Шаблон «{self.template.name}»: ошибка заполнения ({exc})") from exc
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"Шаблон «{self.template.name}»: документ получился повреждённым ({exc})") from exc
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return normalize_docx(buffer.getvalue()), list(decliner.log)
+        return _save(doc), list(decliner.log)
 
 
 def _with_paragraph_lines(xml: str) -> str:
     # docxtpl renders with one paragraph per line; parse the same way so line numbers name paragraphs.
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+class _FixedTimeZipWriter:
+    """python-docx's physical package writer, with fixed timestamps: equal content gives equal bytes."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._zipf = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zipf.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zipf.close()
+
+
+def _save(doc: DocxTemplate) -> bytes:
+    """Save a rendered DocxTemplate as python-docx would, but deterministically and compressing once.
+
+    python-docx stamps every zip member with the current time; rewriting the zip afterwards doubled the cost of
+    saving.  This follows OpcPackage.save and PackageWriter.write (python-docx 1.x) with a writer of our own.
+    """
+    doc.pre_processing()
+    package = doc.docx.part.package
+    for part in package.parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    fixed = _FixedTimeZipWriter(buffer)
+    writer = cast(PhysPkgWriter, fixed)  # duck-typed: PackageWriter only calls write()
+    PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, package.parts)
+    fixed.close()
+    return buffer.getvalue()
 
 
 def normalize_docx(blob: bytes) -> bytes:
