@@ -23,6 +23,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import Protocol
 from docgen.errors import ConversionError, ConverterMissingError
 
 BATCH_LIMIT = 200
+POLL_SECONDS = 0.25
 PDF_FILTER = "pdf:writer_pdf_Export"
 # PDF/A-2b on LibreOffice 7.4: the JSON filter options (fonts embedded, XMP identification part 2, conformance B)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -96,7 +98,7 @@ class LibreOfficeConverter:
         workers: int | None = None,
         timeout_per_file: float = 60.0,
         startup_timeout: float = 60.0,
-        chunk: int = 50,
+        chunk: int = 100,
         pdfa: bool = False,
     ) -> None:
         if soffice is None:
@@ -145,7 +147,12 @@ class LibreOfficeConverter:
                             batch = [todo.get(timeout=0.2)]
                         except queue.Empty:
                             continue
-                    run = self._run([item.source for item in batch], out_dir, profile)
+                    try:
+                        run = self._run([item.source for item in batch], out_dir, profile)
+                    except ConversionError as exc:  # soffice cannot even start: nothing in the batch will do
+                        for item in batch:
+                            finish(item.source, exc.reason)
+                        continue
                     if run.timed_out or run.crashed:
                         shutil.rmtree(profile, ignore_errors=True)  # a killed soffice leaves its profile locked
                         profile.mkdir(parents=True, exist_ok=True)
@@ -195,7 +202,7 @@ class LibreOfficeConverter:
             return
         suspect, *rest = (by_source[s] for s in run.missing)
         suspect.attempts += 1
-        reason = (f"LibreOffice не ответил за {self._timeout(1):.0f} с" if run.timed_out
+        reason = (f"LibreOffice не ответил за {self.timeout_per_file:.0f} с" if run.timed_out
                   else f"LibreOffice аварийно завершился ({run.message})")
         if suspect.attempts >= 2:
             finish(suspect.source, reason + "; повторная попытка тоже не удалась")
@@ -205,8 +212,29 @@ class LibreOfficeConverter:
         for item in rest:
             todo.put(item)
 
-    def _timeout(self, files: int) -> float:
-        return self.startup_timeout + self.timeout_per_file * files
+    def _wait(self, proc: subprocess.Popen[bytes], pdfs: list[Path]) -> bool:
+        """Wait for soffice while it makes progress; kill it when one file takes longer than the timeout.
+
+        The timeout is per document, not per call: a call of 200 files may run for minutes, but no single file
+        may take longer than `timeout_per_file` (plus `startup_timeout` for the first one).
+        """
+        allowance = self.startup_timeout + self.timeout_per_file
+        last_change = time.monotonic()
+        seen = 0
+        while True:
+            try:
+                proc.wait(timeout=POLL_SECONDS)
+                return False
+            except subprocess.TimeoutExpired:
+                pass
+            made = sum(pdf.exists() for pdf in pdfs)
+            now = time.monotonic()
+            if made > seen:
+                seen, last_change, allowance = made, now, self.timeout_per_file
+            elif now - last_change > allowance:
+                _kill(proc)
+                proc.wait()
+                return True
 
     def _run(self, sources: list[Path], out_dir: Path, profile: Path) -> _Run:
         expected = {source: out_dir / (source.stem + ".pdf") for source in sources}
@@ -220,17 +248,15 @@ class LibreOfficeConverter:
         ]
         env = {**os.environ, "HOME": str(profile)}  # LibreOffice writes under $HOME too; keep it private
         run = _Run()
-        try:
-            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
-        except OSError as exc:
-            raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
-        try:
-            output, _ = proc.communicate(timeout=self._timeout(len(sources)))
-        except subprocess.TimeoutExpired:
-            _kill(proc)
-            output, _ = proc.communicate()
-            run.timed_out = True
+        with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall soffice
+            try:
+                proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        env=env, start_new_session=True)
+            except OSError as exc:
+                raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
+            run.timed_out = self._wait(proc, list(expected.values()))
+            log.seek(0)
+            output = log.read()
         text = output.decode("utf-8", "replace").strip() if output else ""
         if proc.returncode not in (0, None) and not run.timed_out:
             run.crashed = True

@@ -124,3 +124,17 @@ def test_incomplete_pdfs_are_recognised(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4\n" + b"x" * 100 + b"\n%%EOF\n")
     assert pdf_is_complete(path)
     assert not pdf_is_complete(tmp_path / "missing.pdf")
+
+
+def test_the_timeout_is_per_document_not_per_call(tmp_path: Path) -> None:
+    sources = docs(tmp_path, *(f"SLOW{i}" for i in range(8)))  # 2.4 s in all, 0.3 s each
+    results = converter(chunk=8, timeout_per_file=1.0, startup_timeout=2.0).convert(sources, tmp_path)
+    assert results == dict.fromkeys(sources)
+    assert calls(tmp_path) == [[s.stem for s in sources]]  # one call, never killed
+
+
+def test_soffice_that_cannot_start_fails_every_file_without_hanging(tmp_path: Path) -> None:
+    sources = docs(tmp_path, "e1", "e2", "e3")
+    results = LibreOfficeConverter([str(tmp_path / "нет-такой-программы")], workers=2).convert(sources, tmp_path)
+    assert set(results) == set(sources)
+    assert all(reason is not None and reason.startswith("LibreOffice не запустился") for reason in results.values())
