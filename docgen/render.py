@@ -228,7 +228,8 @@ class _FixedTimeZipWriter:
         info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
         info.external_attr = 0o644 << 16
-        self._zipf.writestr(info, blob)
+        # level 1: several times faster than the default 6, for a few per cent more bytes
+        self._zipf.writestr(info, blob, compresslevel=1)
 
     def close(self) -> None:
         self._zipf.close()
