@@ -118,10 +118,9 @@ def _replace(staged: Path, target: Path) -> None:
 def _entries(outcomes: list[Outcome], folder: Path) -> list[Entry]:
     entries: list[Entry] = []
     for outcome in outcomes:
-        if not outcome.ok or outcome.paper is None:
+        if not outcome.ok or outcome.kind is None or outcome.identity is None:
             continue
-        paper = outcome.paper
-        organization, dated, number = paper.identity()
+        organization, dated, number = outcome.identity
         source_hash = sha256(outcome.source)
         for stem in outcome.documents:
             pdf = folder / f"{stem}.pdf"
@@ -129,7 +128,7 @@ def _entries(outcomes: list[Outcome], folder: Path) -> list[Entry]:
             for fmt in ("docx", "pdf"):
                 path = folder / f"{stem}.{fmt}"
                 entries.append(Entry(
-                    kind=paper.kind, kind_name=PAPERS[paper.kind].name, organization=organization,
+                    kind=outcome.kind, kind_name=PAPERS[outcome.kind].name, organization=organization,
                     date=dated.isoformat() if dated else "", number=number, file=path.name,
                     format="PDF/A-2b" if fmt == "pdf" else "DOCX", sha256=sha256(path), pages=pages,
                     source=outcome.source.name, source_sha256=source_hash,

@@ -98,7 +98,7 @@ class LibreOfficeConverter:
         workers: int | None = None,
         timeout_per_file: float = 60.0,
         startup_timeout: float = 60.0,
-        chunk: int = 100,
+        chunk: int = BATCH_LIMIT,
         pdfa: bool = False,
     ) -> None:
         if soffice is None:

@@ -45,7 +45,8 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: DocgenError | None = None
-    paper: Paper | None = None  # the validated model, for manifests
+    kind: str | None = None  # the paper's kind, once its workbook is valid
+    identity: tuple[str, date | None, str] | None = None  # issuer, date, number: for manifests
     documents: list[str] = field(default_factory=list)  # file stems: the paper, then its annexes
 
     @property
@@ -87,7 +88,8 @@ class _Prepared:
     extras: list[tuple[Path, str]] = field(default_factory=list)  # (staged file, published name)
     warnings: list[str] = field(default_factory=list)
     error: DocgenError | None = None
-    paper: Paper | None = None
+    kind: str | None = None
+    identity: tuple[str, date | None, str] | None = None  # not the model: a batch keeps only what it reports
 
 
 _RENDERERS: dict[tuple[str, str, int], Renderer] = {}
@@ -118,7 +120,7 @@ def _prepare(task: _Task) -> _Prepared:
             if loaded.model is None or loaded.errors:
                 raise WorkbookInvalidError(task.source, loaded.problems)
             paper = loaded.model
-        done.paper = paper
+        done.kind, done.identity = paper.kind, paper.identity()
         renderer = _renderer(paper.kind, task.template)
         forms: list[Form] = []
         for variant in paper.variants():
@@ -223,7 +225,8 @@ def _run(
         ready: list[_Prepared] = []
         for item in prepared:
             outcome = outcomes[item.index]
-            outcome.warnings, outcome.paper, outcome.documents = item.warnings, item.paper, item.stems
+            outcome.warnings, outcome.documents = item.warnings, item.stems
+            outcome.kind, outcome.identity = item.kind, item.identity
             if item.error is not None:
                 outcome.error = item.error
                 continue

@@ -152,7 +152,10 @@ def test_batch_reports_failures_and_completes_the_rest(example: Path, tmp_path: 
     assert ("docx", 5, 5, 1) in progress
 
 
-def test_outcome_carries_the_paper_for_manifests(example: Path, tmp_path: Path) -> None:
+def test_outcome_carries_what_a_manifest_needs(example: Path, tmp_path: Path) -> None:
+    from datetime import date
+
     [outcome] = render_many([example], tmp_path, formats=("docx",))
-    assert outcome.paper is not None and outcome.paper.kind == "zayavka"
+    assert outcome.kind == "zayavka"
+    assert outcome.identity == ("МАОУ гимназия № 56 г. Томска", date(2023, 5, 12), "")
     assert outcome.documents == [STEM]
