@@ -217,6 +217,22 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
     return (value,)
 
 
+def _batch_options(command: Callable[..., int]) -> Callable[..., int]:
+    """Add --workers and --timeout, which every batch command shares."""
+    command = click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True,
+                           metavar="СЕК", help="Сколько секунд ждать LibreOffice на один документ.")(command)
+    return click.option("--workers", type=click.IntRange(1, 64), metavar="N",
+                        help="Сколько процессов (по умолчанию — по числу ядер).")(command)
+
+
+def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
+    """Expand folders into workbooks; say so when there are none (the caller then exits 1)."""
+    sources = expand(inputs)
+    if not sources:
+        click.echo("Не найдено ни одной книги .xlsx.", err=True)
+    return sources
+
+
 @main.command("render")
 @click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА_ИЛИ_ПАПКА…", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, metavar="ПАПКА",
@@ -228,16 +244,12 @@ def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[
               help="Свой шаблон .docx вместо встроенного.")
 @click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b для архива (шрифты встроены, метаданные PDF/A).")
-@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
-              help="Сколько процессов (по умолчанию — по числу ядер).")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True, metavar="СЕК",
-              help="Сколько секунд ждать LibreOffice на один документ.")
+@_batch_options
 def render(*, workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], template: Path | None,
            force: bool, pdfa: bool, workers: int | None, timeout: float) -> int:
     """Создать документы (.docx и .pdf) из заполненных книг."""
-    sources = expand(workbooks)
+    sources = _workbooks(workbooks)
     if not sources:
-        click.echo("Не найдено ни одной книги .xlsx.", err=True)
         return EXIT_FAILED
     started = time.monotonic()
     with ProgressBar() as bar:
@@ -418,17 +430,13 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
 @click.option("-o", "--output", "target", required=True, metavar="ПАПКА_ИЛИ_ZIP", type=click.Path(path_type=Path),
               help="Папка архива или файл .zip.")
 @click.option("--force", is_flag=True, help="Заменить существующий архив.")
-@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
-              help="Сколько процессов (по умолчанию — по числу ядер).")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=60.0, show_default=True, metavar="СЕК",
-              help="Сколько секунд ждать LibreOffice на один документ.")
+@_batch_options
 def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: int | None, timeout: float) -> int:
     """Сложить документы в архив: .docx, PDF/A-2b и опись (manifest.csv, manifest.json) с SHA-256."""
     from docgen.archive import MANIFEST_CSV, make_archive  # noqa: PLC0415 - the archive loads only when asked for
 
-    sources = expand(workbooks)
+    sources = _workbooks(workbooks)
     if not sources:
-        click.echo("Не найдено ни одной книги .xlsx.", err=True)
         return EXIT_FAILED
     started = time.monotonic()
     with ProgressBar() as bar:

@@ -427,11 +427,25 @@ class NumberedReportEvent(Model):
     event: ReportEvent
 
 
-def _events_total(events: list[ReportEvent]) -> int:
-    return sum(e.participants for e in events)
+class EventsReport(SchoolPaper):
+    """A report with a table of events held: numbered by date, with a total of participants."""
+
+    events: list[ReportEvent] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def participants_total(self) -> int:
+        """The total row of the events table: computed, never typed."""
+        return sum(e.participants for e in self.events)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def numbered_events(self) -> list[NumberedReportEvent]:
+        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
+        return [NumberedReportEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
 
 
-class Report(SchoolPaper):
+class Report(EventsReport):
     """Отчёт стажировочной площадки by the form of the Tomsk order (п. 2.4) and Положение (п. 7)."""
 
     kind: ClassVar[str] = "otchet"
@@ -441,7 +455,6 @@ class Report(SchoolPaper):
     report_date: date | None = None
     tasks: Text
     interim_results: Text
-    events: list[ReportEvent] = Field(min_length=1)
     trainee_projects: list[TraineeProject] = []
     products: list[ReportProduct] = []
     individual_product: Text
@@ -450,20 +463,8 @@ class Report(SchoolPaper):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
-    def participants_total(self) -> int:
-        """The total row of the events table: computed, never typed."""
-        return _events_total(self.events)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
     def term_label(self) -> str:
         return f"{format_date(self.term_start)} – {format_date(self.term_end)}"
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def numbered_events(self) -> list[NumberedReportEvent]:
-        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
-        return [NumberedReportEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
 
 
 # --- the отчёт по практике (Turochak, п. 4.5) ------------------------------------------------------------------
@@ -479,7 +480,7 @@ class Trainee(Model):
     hours: int | None = Field(default=None, ge=0)
 
 
-class PracticeReport(SchoolPaper):
+class PracticeReport(EventsReport):
     """Отчёт по практике на стажировочной площадке: the site head's report to the coordinator (Turochak п. 4.5)."""
 
     kind: ClassVar[str] = "otchet_praktika"
@@ -492,15 +493,9 @@ class PracticeReport(SchoolPaper):
     report_date: date | None = None
     program: Text
     trainees: list[Trainee] = Field(min_length=1)
-    events: list[ReportEvent] = Field(min_length=1)
     results: Text
     site_link: Url | None = None
     proposals: str | None = None
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def participants_total(self) -> int:
-        return _events_total(self.events)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -511,12 +506,6 @@ class PracticeReport(SchoolPaper):
     @property
     def period_label(self) -> str:
         return f"{format_date(self.period_start)} – {format_date(self.period_end)}"
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def numbered_events(self) -> list[NumberedReportEvent]:
-        ordered = sorted(self.events, key=lambda e: e.when.sort_key)
-        return [NumberedReportEvent(number=n, event=e) for n, e in enumerate(ordered, start=1)]
 
 
 # --- the план деятельности (Tomsk Положение, п. 5) -------------------------------------------------------------
