@@ -51,6 +51,16 @@ class PdfConverter(Protocol):
                 ) -> dict[Path, str | None]: ...
 
 
+def chunk_size(files: int, workers: int, limit: int) -> int:
+    """Split `files` into equal chunks, as many for each worker, none above `limit`.
+
+    1000 files, 2 workers, limit 200: 6 chunks of 167, three per worker.  Chunks of exactly 200 would leave one
+    worker converting the last 200 alone while the other idles.
+    """
+    rounds = max(1, -(-files // (workers * limit)))
+    return max(1, -(-files // (workers * rounds)))
+
+
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -123,8 +133,7 @@ class LibreOfficeConverter:
         for source in sources:
             todo.put(_Item(source))
         remaining = [len(sources)]
-        # Chunks no bigger than an even share: with 20 files and 2 workers, both work.
-        size = max(1, min(self.chunk, -(-len(sources) // self.workers)))
+        size = chunk_size(len(sources), self.workers, self.chunk)
 
         def finish(source: Path, reason: str | None) -> None:
             with lock:

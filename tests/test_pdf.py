@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import ConverterMissingError
-from docgen.pdf import BATCH_LIMIT, PDFA_FILTER, LibreOfficeConverter, pdf_is_complete
+from docgen.pdf import BATCH_LIMIT, PDFA_FILTER, LibreOfficeConverter, chunk_size, pdf_is_complete
 
 FAKE = [sys.executable, str(Path(__file__).resolve().parent / "fixtures" / "fake_soffice.py")]
 
@@ -138,3 +138,10 @@ def test_soffice_that_cannot_start_fails_every_file_without_hanging(tmp_path: Pa
     results = LibreOfficeConverter([str(tmp_path / "нет-такой-программы")], workers=2).convert(sources, tmp_path)
     assert set(results) == set(sources)
     assert all(reason is not None and reason.startswith("LibreOffice не запустился") for reason in results.values())
+
+
+@pytest.mark.parametrize(("files", "workers", "limit", "size"), [
+    (1000, 2, 200, 167), (200, 2, 200, 100), (20, 2, 200, 10), (1, 2, 200, 1), (12, 2, 4, 3), (401, 2, 200, 134),
+])
+def test_chunks_are_even_across_workers(files: int, workers: int, limit: int, size: int) -> None:
+    assert chunk_size(files, workers, limit) == size <= limit
