@@ -42,7 +42,7 @@ def test_all_converted_in_chunks_never_one_process_per_file(tmp_path: Path) -> N
     results = converter(workers=2, chunk=4).convert(sources, tmp_path, lambda s, r: seen.append((s.stem, r)))
     assert results == dict.fromkeys(sources)
     assert all(pdf_is_complete(tmp_path / f"d{i:02d}.pdf") for i in range(12))
-    assert sorted(len(c) for c in calls(tmp_path)) == [4, 4, 4]
+    assert sorted(len(c) for c in calls(tmp_path)) == [3, 3, 3, 3]  # two equal rounds for each worker
     assert sorted(stem for stem, _ in seen) == [s.stem for s in sources]
 
 
@@ -141,7 +141,7 @@ def test_soffice_that_cannot_start_fails_every_file_without_hanging(tmp_path: Pa
 
 
 @pytest.mark.parametrize(("files", "workers", "limit", "size"), [
-    (1000, 2, 200, 167), (200, 2, 200, 100), (20, 2, 200, 10), (1, 2, 200, 1), (12, 2, 4, 3), (401, 2, 200, 134),
+    (1000, 2, 200, 167), (200, 2, 200, 100), (20, 2, 200, 10), (1, 2, 200, 1), (12, 2, 4, 3), (401, 2, 200, 101),
 ])
 def test_chunks_are_even_across_workers(files: int, workers: int, limit: int, size: int) -> None:
     assert chunk_size(files, workers, limit) == size <= limit
