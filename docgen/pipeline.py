@@ -2,8 +2,8 @@
 
 Each workbook succeeds or fails on its own: a broken one is reported with its problems and the rest are made.
 For a batch, workbooks are loaded and rendered in a pool of processes, one per core (Python renders on one core
-per process), and each .docx goes to the PDF converter as soon as it is rendered: LibreOffice, one worker per
-core, starts on the first chunk while the rest are still being rendered.  Every file is written into a staging folder inside the output folder first; a workbook's
+per process), and all .docx files of the run go to the PDF converter together, which keeps one LibreOffice
+worker per core busy.  Every file is written into a staging folder inside the output folder first; a workbook's
 documents are moved into place only when all of them are ready, so no output file is ever partial.
 """
 
