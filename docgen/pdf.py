@@ -17,14 +17,14 @@ itself, this module does:
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -43,13 +43,12 @@ Progress = Callable[[Path, str | None], None]  # called once per file: (docx, No
 class PdfConverter(Protocol):
     """Convert .docx files into PDFs with the same stem in `out_dir`.
 
-    `sources` may be a generator still producing files (`expected` says about how many will come).  Returns, for
-    every source, None when its PDF is ready or the Russian reason it failed: one bad document never fails the
-    others.
+    Returns, for every source, None when its PDF is ready or the Russian reason it failed: one bad document never
+    fails the others.
     """
 
-    def convert(self, sources: Iterable[Path], out_dir: Path, progress: Progress | None = None, *,
-                expected: int | None = None) -> dict[Path, str | None]: ...
+    def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
+                ) -> dict[Path, str | None]: ...
 
 
 def chunk_size(files: int, workers: int, limit: int) -> int:
@@ -88,62 +87,6 @@ class _Item:
     alone: bool = False  # retry it in a call of its own
 
 
-class _Work:
-    """The files to convert: fed as they arrive, taken in chunks, retried files put back.
-
-    A worker waits for a whole chunk unless the feed is closed, so soffice is not started for every file that
-    trickles in; a file to retry alone is handed out at once.  `take` returns None when everything fed is done.
-    """
-
-    def __init__(self) -> None:
-        self.cond = threading.Condition()
-        self.items: deque[_Item] = deque()
-        self.closed = False
-        self.fed = 0
-        self.finished = 0
-        self.error: BaseException | None = None
-
-    def put(self, item: _Item, *, new: bool = True) -> None:
-        with self.cond:
-            self.items.append(item)
-            self.fed += new
-            self.cond.notify_all()
-
-    def close(self) -> None:
-        with self.cond:
-            self.closed = True
-            self.cond.notify_all()
-
-    def feed(self, sources: Iterable[Path]) -> None:
-        try:
-            for source in sources:
-                self.put(_Item(source))
-        except BaseException as exc:  # handed over to the caller's thread and re-raised there
-            self.error = exc
-        finally:
-            self.close()
-
-    def finish(self, source: Path, reason: str | None, results: dict[Path, str | None]) -> None:
-        with self.cond:
-            results[source] = reason
-            self.finished += 1
-            self.cond.notify_all()
-
-    def take(self, size: int) -> list[_Item] | None:
-        with self.cond:
-            while True:
-                if self.items and self.items[0].alone:
-                    return [self.items.popleft()]
-                if self.items and (len(self.items) >= size or self.closed):
-                    batch: list[_Item] = []
-                    while self.items and len(batch) < size and not self.items[0].alone:
-                        batch.append(self.items.popleft())
-                    return batch
-                if self.closed and not self.items and self.finished >= self.fed:
-                    return None
-                self.cond.wait(timeout=0.5)
-
-
 @dataclass
 class _Run:
     """What one soffice call did."""
@@ -180,32 +123,39 @@ class LibreOfficeConverter:
         self.chunk = max(1, min(chunk, BATCH_LIMIT))
         self.filter = PDFA_FILTER if pdfa else PDF_FILTER
 
-    def convert(self, sources: Iterable[Path], out_dir: Path, progress: Progress | None = None, *,
-                expected: int | None = None) -> dict[Path, str | None]:
-        """Convert `sources`, which may still be arriving: a generator is read while soffice already works.
-
-        `expected`, the number of files to come when `sources` is a generator, sizes the chunks.
-        """
+    def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
+                ) -> dict[Path, str | None]:
         results: dict[Path, str | None] = {}
-        work = _Work()
-        if isinstance(sources, Sequence):
-            for source in sources:
-                work.put(_Item(source))
-            work.close()
-            expected = len(sources)
-        else:
-            threading.Thread(target=work.feed, args=(sources,), daemon=True).start()
-        size = chunk_size(max(1, expected or self.chunk * self.workers), self.workers, self.chunk)
+        if not sources:
+            return results
+        lock = threading.Lock()
+        todo: queue.Queue[_Item] = queue.Queue()
+        for source in sources:
+            todo.put(_Item(source))
+        remaining = [len(sources)]
+        size = chunk_size(len(sources), self.workers, self.chunk)
 
         def finish(source: Path, reason: str | None) -> None:
-            work.finish(source, reason, results)
+            with lock:
+                results[source] = reason
+                remaining[0] -= 1
             if progress is not None:
                 progress(source, reason)
 
         def worker() -> None:
             profile = Path(tempfile.mkdtemp(prefix="docgen-lo-"))
             try:
-                while (batch := work.take(size)) is not None:
+                while True:
+                    batch = self._take(todo, size)
+                    if not batch:
+                        with lock:
+                            if remaining[0] == 0:
+                                return
+                        # Others may still requeue files after a crash: wait for them.
+                        try:
+                            batch = [todo.get(timeout=0.2)]
+                        except queue.Empty:
+                            continue
                     try:
                         run = self._run([item.source for item in batch], out_dir, profile)
                     except ConversionError as exc:  # soffice cannot even start: nothing in the batch will do
@@ -215,20 +165,34 @@ class LibreOfficeConverter:
                     if run.timed_out or run.crashed:
                         shutil.rmtree(profile, ignore_errors=True)  # a killed soffice leaves its profile locked
                         profile.mkdir(parents=True, exist_ok=True)
-                    self._settle(batch, run, work, finish)
+                    self._settle(batch, run, todo, finish)
             finally:
                 shutil.rmtree(profile, ignore_errors=True)
 
-        threads = [threading.Thread(target=worker, daemon=True) for _ in range(self.workers)]
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(self.workers, len(sources)))]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        if work.error is not None:
-            raise work.error  # the generator feeding us failed: its error, not ours
         return results
 
-    def _settle(self, batch: list[_Item], run: _Run, todo: _Work,
+    @staticmethod
+    def _take(todo: queue.Queue[_Item], size: int) -> list[_Item]:
+        batch: list[_Item] = []
+        while len(batch) < size:
+            try:
+                item = todo.get_nowait()
+            except queue.Empty:
+                break
+            if item.alone:
+                if batch:
+                    todo.put(item)  # keep a suspect for a call of its own
+                    break
+                return [item]
+            batch.append(item)
+        return batch
+
+    def _settle(self, batch: list[_Item], run: _Run, todo: queue.Queue[_Item],
                 finish: Callable[[Path, str | None], None]) -> None:
         by_source = {item.source: item for item in batch}
         for source in run.done:
@@ -243,7 +207,7 @@ class LibreOfficeConverter:
                     finish(source, f"LibreOffice не смог открыть документ ({run.message or 'файл повреждён'})")
                 else:
                     item.alone = True
-                    todo.put(item, new=False)
+                    todo.put(item)
             return
         suspect, *rest = (by_source[s] for s in run.missing)
         suspect.attempts += 1
@@ -253,9 +217,9 @@ class LibreOfficeConverter:
             finish(suspect.source, reason + "; повторная попытка тоже не удалась")
         else:
             suspect.alone = True
-            todo.put(suspect, new=False)
+            todo.put(suspect)
         for item in rest:
-            todo.put(item, new=False)
+            todo.put(item)
 
     def _wait(self, proc: subprocess.Popen[bytes], pdfs: list[Path]) -> bool:
         """Wait for soffice while it makes progress; kill it when one file takes longer than the timeout.

@@ -15,7 +15,7 @@ import io
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,25 +150,26 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-def _prepare_each(tasks: list[_Task], workers: int, progress: Progress | None) -> Iterator[_Prepared]:
-    """Yield each task's result in task order, as soon as it is ready (in a pool of processes for a batch)."""
+def _prepare_all(tasks: list[_Task], workers: int, progress: Progress | None) -> list[_Prepared]:
+    results: list[_Prepared] = []
     failed = 0
 
-    def report(done: int, item: _Prepared) -> _Prepared:
+    def report(item: _Prepared) -> None:
         nonlocal failed
+        results.append(item)
         failed += item.error is not None
         if progress is not None:
-            progress("docx", done, len(tasks), failed)
-        return item
+            progress("docx", len(results), len(tasks), failed)
 
     if workers <= 1 or len(tasks) <= 1:
-        for done, task in enumerate(tasks, start=1):
-            yield report(done, _prepare(task))
-        return
+        for task in tasks:
+            report(_prepare(task))
+        return results
     chunk = max(1, min(20, len(tasks) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        for done, item in enumerate(pool.map(_prepare, tasks, chunksize=chunk), start=1):
-            yield report(done, item)
+        for item in pool.map(_prepare, tasks, chunksize=chunk):
+            report(item)
+    return results
 
 
 def render_many(
@@ -219,98 +220,67 @@ def _run(
     outcomes = [Outcome(source) for source, _ in items]
     with staging(out_dir) as stage:
         tasks = [_Task(i, source, stage, template, today, paper) for i, (source, paper) in enumerate(items)]
+        prepared = sorted(_prepare_all(tasks, workers or os.cpu_count() or 1, progress), key=lambda p: p.index)
         taken: dict[str, Path] = {}
         ready: list[_Prepared] = []
-
-        def staged_docx() -> Iterator[Path]:
-            """Render, and hand each workbook's .docx to the converter as soon as it is accepted."""
-            for item in _prepare_each(tasks, workers or os.cpu_count() or 1, progress):
-                if _accept(item, outcomes[item.index], taken, out_dir):
-                    ready.append(item)
-                    yield from item.staged
-
+        for item in prepared:
+            outcome = outcomes[item.index]
+            outcome.warnings, outcome.documents = item.warnings, item.stems
+            outcome.kind, outcome.identity = item.kind, item.identity
+            if item.error is not None:
+                outcome.error = item.error
+                continue
+            clash = next((stem for stem in item.stems if stem in taken), None)
+            if clash is not None:
+                outcome.error = OutputError(out_dir / clash, f"то же имя файла получается из «{taken[clash].name}»; "
+                                                             "краткие наименования организаций должны различаться")
+                continue
+            taken.update(dict.fromkeys(item.stems, item.source))
+            ready.append(item)
         pdf_errors: dict[Path, str | None] = {}
         fatal: DocgenError | None = None
-        if "pdf" in formats:
-            pdf_errors, fatal = _convert(staged_docx(), len(tasks), stage, converter_factory, progress)
-        else:
-            for _ in staged_docx():
-                pass
+        if "pdf" in formats and ready:
+            pdf_errors, fatal = _convert(ready, stage, converter_factory, progress)
         for item in ready:
-            _publish(item, outcomes[item.index], pdf_errors=pdf_errors, fatal=fatal, formats=formats, out_dir=out_dir,
-                     force=force)
+            outcome = outcomes[item.index]
+            if fatal is not None:
+                outcome.error = fatal
+                continue
+            failed = next(((docx, pdf_errors[docx]) for docx in item.staged if pdf_errors.get(docx)), None)
+            if failed is not None:
+                outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
+                continue
+            pairs = [(docx.with_suffix(f".{fmt}"), out_dir / f"{stem}.{fmt}")
+                     for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
+            pairs += [(staged, out_dir / name) for staged, name in item.extras]
+            try:
+                outcome.written = publish(pairs, force=force)
+            except DocgenError as exc:
+                outcome.error = exc
     return outcomes
 
 
-def _accept(item: _Prepared, outcome: Outcome, taken: dict[str, Path], out_dir: Path) -> bool:
-    """Record a rendered workbook in its outcome; refuse it if an earlier one already gives the same file name."""
-    outcome.warnings, outcome.documents = item.warnings, item.stems
-    outcome.kind, outcome.identity = item.kind, item.identity
-    if item.error is not None:
-        outcome.error = item.error
-        return False
-    clash = next((stem for stem in item.stems if stem in taken), None)
-    if clash is not None:
-        outcome.error = OutputError(out_dir / clash, f"то же имя файла получается из «{taken[clash].name}»; "
-                                                     "краткие наименования организаций должны различаться")
-        return False
-    taken.update(dict.fromkeys(item.stems, item.source))
-    return True
-
-
-def _publish(item: _Prepared, outcome: Outcome, *, pdf_errors: dict[Path, str | None], fatal: DocgenError | None,
-             formats: tuple[str, ...], out_dir: Path, force: bool) -> None:
-    """Move one workbook's documents into place, all or none."""
-    if fatal is not None:
-        outcome.error = fatal
-        return
-    failed = next(((docx, pdf_errors[docx]) for docx in item.staged if pdf_errors.get(docx)), None)
-    if failed is not None:
-        outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
-        return
-    pairs = [(docx.with_suffix(f".{fmt}"), out_dir / f"{stem}.{fmt}")
-             for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
-    pairs += [(staged, out_dir / name) for staged, name in item.extras]
-    try:
-        outcome.written = publish(pairs, force=force)
-    except DocgenError as exc:
-        outcome.error = exc
-
-
-def _convert(sources: Iterator[Path], expected: int, stage: Path, factory: Callable[[], PdfConverter] | None,
+def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConverter] | None,
              progress: Progress | None) -> tuple[dict[Path, str | None], DocgenError | None]:
-    """Convert the .docx files while they are still being rendered.
-
-    Returns each file's failure reason, or the error that stopped them all (no LibreOffice) — the workbooks are
-    then still loaded and rendered, so their own errors are reported too.
-    """
+    """Convert every staged .docx; return each one's failure reason, or the error that stopped them all."""
     if factory is None:
         from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - only runs when a PDF is asked for
 
         factory = LibreOfficeConverter
-    counts = {"fed": 0, "done": 0, "failed": 0, "all_fed": 0}
-
-    def counted() -> Iterator[Path]:
-        for source in sources:
-            counts["fed"] += 1
-            yield source
-        counts["all_fed"] = 1
+    sources = [docx for item in ready for docx in item.staged]
+    counts = {"done": 0, "failed": 0}
 
     def step(_source: Path, reason: str | None) -> None:
         counts["done"] += 1
         counts["failed"] += reason is not None
-        # until every workbook is rendered, the total is a guess: one document per workbook
-        total = counts["fed"] if counts["all_fed"] else max(counts["fed"], expected)
         if progress is not None:
-            progress("pdf", counts["done"], total, counts["failed"])
+            progress("pdf", counts["done"], len(sources), counts["failed"])
 
     try:
         converter = factory()
     except ConversionError as exc:  # no LibreOffice at all: the same error for every workbook
-        for _ in sources:
-            pass
         return {}, exc
-    return converter.convert(counted(), stage, step, expected=expected), None
+    return converter.convert(sources, stage, step), None
 
 
 def review_csv(forms: list[Form]) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -51,10 +51,8 @@ class FakeConverter:
         self.options = options  # what the CLI asked of LibreOffice: workers, timeout_per_file, pdfa
         self.calls: list[list[str]] = []
 
-    def convert(self, sources: Iterable[Path], out_dir: Path,
-                progress: Callable[[Path, str | None], None] | None = None, *,
-                expected: int | None = None) -> dict[Path, str | None]:
-        sources = list(sources)  # a generator while the pipeline is still rendering
+    def convert(self, sources: Sequence[Path], out_dir: Path,
+                progress: Callable[[Path, str | None], None] | None = None) -> dict[Path, str | None]:
         self.calls.append([s.name for s in sources])
         results: dict[Path, str | None] = {}
         for source in sources:
