@@ -8,6 +8,7 @@ bug.  click's own messages are English, so usage errors are translated here too.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -269,13 +270,15 @@ def converter_factory(workers: int | None, timeout: float, pdfa: bool) -> Callab
 
 
 class ProgressBar:
-    """Draw «DOCX ████░░░░ 120/200 · ошибок: 1» on a terminal; stay silent when output is redirected."""
+    """Draw «DOCX ████░░░░ 120/200 · PDF ██░░░░░░ 40/200» on a terminal; stay silent when output is redirected."""
 
-    WIDTH = 24
+    WIDTH = 16
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
         self.drawn = False
+        self.phases: dict[str, tuple[int, int, int]] = {}
+        self.lock = threading.Lock()  # .docx and PDF progress arrive from different threads
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -287,11 +290,15 @@ class ProgressBar:
     def update(self, phase: str, done: int, total: int, failed: int) -> None:
         if not self.enabled or total == 0:
             return
-        filled = self.WIDTH * done // total
-        bar = "█" * filled + "░" * (self.WIDTH - filled)
-        tail = f" · ошибок: {failed}" if failed else ""
-        click.echo(f"\r{phase.upper():4} {bar} {done}/{total}{tail}   ", err=True, nl=False)
-        self.drawn = True
+        with self.lock:
+            self.phases[phase] = (done, total, failed)
+            parts = []
+            for name, (d, t, f) in self.phases.items():
+                filled = self.WIDTH * d // t
+                bar = "█" * filled + "░" * (self.WIDTH - filled)
+                parts.append(f"{name.upper()} {bar} {d}/{t}" + (f" ошибок: {f}" if f else ""))
+            click.echo("\r" + " · ".join(parts) + "   ", err=True, nl=False)
+            self.drawn = True
 
 
 DETAIL_LIMIT = 20  # above this many workbooks, successes are summed up, not listed one by one
