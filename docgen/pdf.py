@@ -8,10 +8,12 @@ itself, this module does:
 - the Word import filter is forced: otherwise a non-.docx file is silently imported as plain text;
 - at most 200 files per call: soffice silently drops files past ~250 arguments and still exits 0;
 - every PDF is checked to exist, be non-empty and end with %%EOF, because soffice exits 0 when a file fails;
-- every call has a timeout; a hung or crashed soffice is killed with its whole process group and restarted
-  with a fresh profile.  soffice converts in argument order, so the first file without a PDF is the one it
-  choked on: that file is retried alone, once; the files after it go back to the queue untouched.  A file that
-  fails alone twice is reported with its reason and the rest of the batch completes.
+- every document has a timeout (soffice must finish the next PDF in time, however long the call); a hung or
+  crashed soffice is killed with its whole process group and restarted with a fresh profile;
+- soffice converts in argument order, so the first file without a PDF is the one it choked on: that file is
+  retried alone, once; the files after it go back to the queue untouched.  A file that fails alone twice is
+  reported with its reason and the rest of the batch completes;
+- stdin is /dev/null: soffice with a terminal on stdin was seen to sit idle for minutes.
 """
 
 from __future__ import annotations
