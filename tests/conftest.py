@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,6 +15,15 @@ EXAMPLE = ROOT / "examples" / "tomsk" / "Заявка МАОУ гимназия 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 Editor = Callable[[openpyxl.Workbook], None]
+
+
+def require(*tools: str) -> None:
+    """Skip a test whose external tools are missing, but fail it on CI, where `make test` must install them."""
+    for tool in tools:
+        if shutil.which(tool) is None:
+            if os.environ.get("CI"):
+                pytest.fail(f"{tool} is not installed; `make test` should have installed it")
+            pytest.skip(f"{tool} is not installed")
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -19,7 +17,7 @@ from click.testing import CliRunner
 from docgen import cli
 from docgen.archive import COLUMNS, make_archive, pdf_pages
 from docgen.errors import OutputExistsError
-from tests.conftest import FakeConverter
+from tests.conftest import FakeConverter, require
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ZAYAVKA = EXAMPLES / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
@@ -91,11 +89,7 @@ def test_pages_are_counted(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_real_pdfa_archive(tmp_path: Path) -> None:
-    for tool in ("soffice", "pdffonts", "pdfinfo"):
-        if shutil.which(tool) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"{tool} is not installed; `make test` should have installed it")
-            pytest.skip(f"{tool} is not installed")
+    require("soffice", "pdffonts", "pdfinfo")
     target = tmp_path / "архив.zip"
     result = CliRunner().invoke(cli.main, ["archive", str(ZAYAVKA), str(ORDER), "-o", str(target)])
     assert result.exit_code == 0, result.output

@@ -6,9 +6,7 @@ skip: a green run must mean the PDFs were really made.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,22 +15,15 @@ from click.testing import CliRunner
 
 from docgen import cli
 from docgen.loader import load
+from tests.conftest import require
 
 pytestmark = pytest.mark.libreoffice
 STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
 
 
-def _require(tool: str) -> None:
-    if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is not installed; `make test` should have installed it")
-        pytest.skip(f"{tool} is not installed")
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    for tool in ("soffice", "pdftotext", "pdffonts", "pdfinfo"):
-        _require(tool)
+    require("soffice", "pdftotext", "pdffonts", "pdfinfo")
     out = tmp_path_factory.mktemp("out")
     example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
     result = CliRunner().invoke(cli.main, ["render", str(example), "-o", str(out)])
@@ -99,7 +90,7 @@ def test_docx_and_pdf_side_by_side_and_rerun_is_quiet(rendered: Path) -> None:
 
 
 def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
-    _require("soffice")
+    require("soffice")
     from docgen.pdf import LibreOfficeConverter
 
     fake = tmp_path / "не документ.docx"
@@ -115,8 +106,7 @@ def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def all_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    for tool in ("soffice", "pdftotext", "pdffonts", "pdfinfo"):
-        _require(tool)
+    require("soffice", "pdftotext", "pdffonts", "pdfinfo")
     out = tmp_path_factory.mktemp("all")
     examples = Path(__file__).resolve().parent.parent / "examples"
     result = CliRunner().invoke(cli.main, ["render", str(examples), "-o", str(out)])

@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 from docgen import cli
 from docgen.registry import DOCX, HTML, PDF, TEMPLATE, XLSX, XLSX_COLUMNS, Registry
 from docgen.render import Renderer, template_path
-from tests.conftest import EXAMPLE, FakeConverter
+from tests.conftest import EXAMPLE, FakeConverter, require
 
 ROOT = Path(__file__).resolve().parent.parent
 TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
@@ -391,11 +391,7 @@ def test_failed_pdf_is_reported_and_the_rest_is_written(tmp_path: Path, monkeypa
 
 @pytest.mark.libreoffice
 def test_real_pdf_is_landscape_with_the_header_on_every_page(folder: Path, tmp_path: Path) -> None:
-    for tool in ("soffice", "pdftotext", "pdfinfo"):
-        if shutil.which(tool) is None:
-            if os.environ.get("CI"):
-                pytest.fail(f"{tool} is not installed; `make test` should have installed it")
-            pytest.skip(f"{tool} is not installed")
+    require("soffice", "pdftotext", "pdfinfo")
     out = tmp_path / "реестр"
     result = _registry(folder, out)
     assert result.exit_code == 1, result.output  # the broken заявка
