@@ -62,6 +62,8 @@ def tie_numbers(text: str) -> str:
     «№ 477» and «В.В. Пустоваловой» must not break across lines (ГОСТ Р 7.0.97 practice).
     """
     text = re.sub(r"№\s*(?=\S)", "№" + NBSP, text)
+    # "№ 56 г. Томска": the number stays with the town that follows it
+    text = re.sub(r"(?<=\d)\s+(?=г\.\s*[А-ЯЁ])", NBSP, text)
     # "г. Томска", "ул. Учебная": an abbreviation stays with the word it abbreviates
     text = re.sub(r"(?<![А-Яа-яЁё])(г|ул|д|пр|пер|с|п)\.\s+(?=[А-ЯЁ\d])", "\\1." + NBSP, text)
     # "В.В. Пустовалова", "В. В. Пустовалова" -> "В.В.\u00a0Пустовалова"

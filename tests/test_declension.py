@@ -155,7 +155,7 @@ def test_abbreviation_only_names_stay_unchanged(decliner: Decliner) -> None:
 def test_non_breaking_spaces(decliner: Decliner) -> None:
     assert decliner.organization("МАОУ гимназия № 56", "рд").text == f"МАОУ гимназии №{NBSP}56"
     assert decliner.organization("МАОУ гимназия №56", "рд").text == f"МАОУ гимназии №{NBSP}56"
-    assert decliner.organization("МАОУ СОШ № 19 г. Томска", "дт").text == f"МАОУ СОШ №{NBSP}19 г.{NBSP}Томска"
+    assert decliner.organization("МАОУ СОШ № 19 г. Томска", "дт").text == f"МАОУ СОШ №{NBSP}19{NBSP}г.{NBSP}Томска"
     assert decliner.person("В.В.Пустовалова", "дт").text == f"В.В.{NBSP}Пустоваловой"
     assert decliner.person("В. В. Пустовалова", "тв").text == f"В.В.{NBSP}Пустоваловой"
     assert decliner.person("Пустовалова В.В.", "рд").text == f"Пустоваловой{NBSP}В.В."

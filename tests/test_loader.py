@@ -85,7 +85,7 @@ def test_example_model_values(example: Path) -> None:
     model = load(example).model
     assert model is not None
     assert model.org.short_name == "МАОУ гимназия № 56 г. Томска"
-    assert model.org.short_name_typeset == f"МАОУ гимназия №{NBSP}56 г.{NBSP}Томска"
+    assert model.org.short_name_typeset == f"МАОУ гимназия №{NBSP}56{NBSP}г.{NBSP}Томска"
     assert model.org.head_position == "директор"
     assert model.org.head_name.last == "Горбунова"
     assert model.org.head_name.initials_surname == "Е.А.\u00a0Горбунова"

@@ -202,7 +202,7 @@ def test_docx_is_a_landscape_table_with_a_repeated_header(folder: Path, tmp_path
     by_number = {r.cells[0].text: [c.text for c in r.cells] for r in rows}
     assert list(by_number) == ["1", "2", "3", "4", "5"]
     first = by_number["1"]
-    assert first[1].startswith("МАОУ гимназия №\u00a056 г.\u00a0Томска\n(муниципальное")
+    assert first[1].startswith("МАОУ гимназия №\u00a056\u00a0г.\u00a0Томска\n(муниципальное")
     assert first[4] == "2023-2024 – 2025-2026"
     assert first[5].startswith("Е.А.\u00a0Горбунова, директор\nтел. +7 (3822) 12-34-56")
     assert first[6] == "—"

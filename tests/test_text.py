@@ -100,7 +100,7 @@ def test_escaped_control_characters_are_cleaned_after_decoding() -> None:
     ("Пустовалова В.В.", f"Пустовалова{NBSP}В.В."),
     ("Пустовалова В. В.", f"Пустовалова{NBSP}В.В."),
     ("г. Томска", f"г.{NBSP}Томска"),
-    ("МАОУ гимназия № 56 г. Томска", f"МАОУ гимназия №{NBSP}56 г.{NBSP}Томска"),
+    ("МАОУ гимназия № 56 г. Томска", f"МАОУ гимназия №{NBSP}56{NBSP}г.{NBSP}Томска"),
     ("ул. Учебная, д. 7", f"ул.{NBSP}Учебная, д.{NBSP}7"),
     ("с. Богашево", f"с.{NBSP}Богашево"),
 ])
@@ -169,3 +169,8 @@ def test_parse_month_year(text: str, parsed: tuple[int, int] | None) -> None:
 ])
 def test_parse_month_year_rejects_other_text(text: str) -> None:
     assert parse_month_year(text) is None
+
+
+def test_number_stays_with_the_town_after_it() -> None:
+    assert tie_numbers("МАОУ гимназия № 56 г. Томска") == "МАОУ гимназия №\u00a056\u00a0г.\u00a0Томска"
+    assert tie_numbers("в 2023 году") == "в 2023 году"  # only before «г. <Town>»
