@@ -797,8 +797,3 @@ def _number_points(order: Order) -> OrderNumbering:
     control = next_point()
     return OrderNumbering(cancel=cancel, termination=termination, groups=groups, report=report, approval=approval,
                           executors=executors, free=free, control=control)
-
-
-def model_input(data: dict[str, Any]) -> dict[str, Any]:
-    """Return a copy of raw input without None values, so a missing optional value takes its default."""
-    return {k: v for k, v in data.items() if v is not None}

@@ -277,6 +277,15 @@ def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths
     return t
 
 
+def events_table(doc: Document) -> None:
+    """The events held, with the computed total: both reports share it (models.EventsReport)."""
+    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Дата проведения", "Количество участников"],
+          "item in numbered_events",
+          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
+           "{{ item.event.participants }}"],
+          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+
+
 def date_line(doc: Document, field: str) -> None:
     para(doc, "{% if " + field + " %}{{ " + field + " | date_words }}{% else %}"
               "«____» ______________ 20____ г.{% endif %}", indent=False, space_before=24, space_after=24,
@@ -364,11 +373,7 @@ def build_otchet(path: Path) -> None:
     para(doc, "{{ interim_results | paragraphs }}")
     para(doc, "3) Мероприятия (перечень, формы, количество участников).", keep_next=True, space_before=6,
          space_after=6)
-    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Дата проведения", "Количество участников"],
-          "item in numbered_events",
-          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
-           "{{ item.event.participants }}"],
-          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+    events_table(doc)
 
     heading(doc, "4) Продукты программы:")
     para(doc, "– перечень проектов стажеров с указанием ссылки на размещение на сайте ОО:", keep_next=True,
@@ -420,11 +425,7 @@ def build_otchet_praktika(path: Path) -> None:
            "{{ trainee.form }}", "{% if trainee.hours is not none %}{{ trainee.hours }}{% else %}—{% endif %}"],
           [10, 38, 36, 32, 38, 16], centered=(0, 5), total=("Итого часов", "{{ hours_total }}"))
     para(doc, "3. Проведённые мероприятия.", keep_next=True, space_before=12, space_after=6)
-    table(doc, ["№ пп", "Мероприятие", "Форма проведения", "Дата проведения", "Количество участников"],
-          "item in numbered_events",
-          ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
-           "{{ item.event.participants }}"],
-          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+    events_table(doc)
     heading(doc, "4. Результаты практики.")
     para(doc, "{{ results | paragraphs }}")
     heading(doc, "5. Информация о деятельности на официальном сайте образовательной организации.")
