@@ -9,12 +9,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 Editor = Callable[[openpyxl.Workbook], None]
+
+
+def run(*args: str) -> Result:
+    """Run the CLI through click's runner; a traceback or an uncaught exception fails the test."""
+    from docgen import cli
+
+    result = CliRunner().invoke(cli.main, list(args))
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result
 
 
 def require(*tools: str) -> None:

@@ -7,20 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
 
-from docgen import cli
 from docgen.loader import load
-from tests.conftest import FakeConverter
+from tests.conftest import FakeConverter, run
 
 STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli.main, list(args))
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def test_help_is_russian() -> None:

@@ -18,16 +18,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from lxml import html as lxml_html
 
-from docgen import cli
 from docgen.registry import DOCX, HTML, PDF, TEMPLATE, XLSX, XLSX_COLUMNS, Registry
 from docgen.render import Renderer, template_path
-from tests.conftest import EXAMPLE, FakeConverter, require
+from tests.conftest import EXAMPLE, FakeConverter, require, run
 
 ROOT = Path(__file__).resolve().parent.parent
 TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
@@ -35,13 +34,6 @@ REPORT = ROOT / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
 HOSTILE_TOPIC = "=1+1 Тема <script>alert('x')</script> & «Проба»"
 HOSTILE_NAME = "МАОУ СОШ № 7 «Эхо & <b>»"
 FORMED = "31.05.2025"
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli.main, list(args))
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def _edit_example(path: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
