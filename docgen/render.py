@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
+from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.pkgwriter import _ContentTypesItem
+from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from jinja2.exceptions import TemplateError as JinjaTemplateError
@@ -143,6 +147,13 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return str(self.resolve_listing(dst_xml))
 
+    def property_template(self, source: str, jinja_env: Environment) -> Any:
+        """Compile a core property as docxtpl's render_properties does, once per template."""
+        key = "property:" + source
+        if key not in self._cache:
+            self._cache[key] = jinja_env.from_string(source)
+        return self._cache[key]
+
 
 def template_path(name: str) -> Path:
     return TEMPLATE_DIR / name
@@ -168,6 +179,8 @@ class Renderer:
         self.env = make_env(self.slot)
         self._cache: dict[str, Any] = {}
         self._check_contract()
+        self._prepared: _Prepared | None = None
+        self._fast = _Prepared.supports(self.blob)
 
     def _parts(self) -> list[Part]:
         doc = self._load()
@@ -201,16 +214,28 @@ class Renderer:
     def render_with_forms(self, model: BaseModel) -> tuple[bytes, list[Form]]:
         """Render, and return with the document every declined form the template asked for (the review list)."""
         decliner = self.slot.reset()
-        doc = _CachingTemplate(self.blob, self._cache)
         try:
-            doc.render(context_of(model), jinja_env=self.env, autoescape=True)
+            blob = self._render(context_of(model))
         except UndefinedError as exc:
             raise RenderError(f"Шаблон «{self.template.name}»: {exc.message}") from exc
         except JinjaTemplateError as exc:
             raise RenderError(f"Шаблон «{self.template.name}»: ошибка заполнения ({exc})") from exc
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"Шаблон «{self.template.name}»: документ получился повреждённым ({exc})") from exc
-        return _save(doc), list(decliner.log)
+        return blob, list(decliner.log)
+
+    def _render(self, context: dict[str, Any]) -> bytes:
+        if not self._fast:
+            return self.render_plain(context)
+        if self._prepared is None:
+            self._prepared = _Prepared(self.blob, self._cache)
+        return self._prepared.render(context, self.env)
+
+    def render_plain(self, context: dict[str, Any]) -> bytes:
+        """Render through docxtpl's own `render` on a freshly opened template: the reference the fast path equals."""
+        doc = _CachingTemplate(self.blob, self._cache)
+        doc.render(context, jinja_env=self.env, autoescape=True)
+        return _save(doc)
 
 
 def _with_paragraph_lines(xml: str) -> str:
@@ -218,41 +243,154 @@ def _with_paragraph_lines(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
-class _FixedTimeZipWriter:
-    """python-docx's physical package writer, with fixed timestamps: equal content gives equal bytes."""
+# docxtpl's render_properties renders these core properties as Jinja templates (docxtpl 0.20).
+_CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_DOS_TIME = 0  # 00:00:00
+_DOS_DATE = (_FIXED_ZIP_TIME[0] - 1980) << 9 | _FIXED_ZIP_TIME[1] << 5 | _FIXED_ZIP_TIME[2]
 
-    def __init__(self, buffer: io.BytesIO) -> None:
-        self._zipf = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
 
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=_FIXED_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        # level 1: several times faster than the default 6, for a few per cent more bytes
-        self._zipf.writestr(info, blob, compresslevel=1)
+class _Member(NamedTuple):
+    """One zip member, already deflated."""
 
-    def close(self) -> None:
-        self._zipf.close()
+    name: str
+    crc: int
+    size: int
+    data: bytes
+
+
+def _deflate(name: str, blob: bytes) -> _Member:
+    # level 1: several times faster than the default 6, for a few per cent more bytes
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return _Member(name, zlib.crc32(blob), len(blob), packer.compress(blob) + packer.flush())
+
+
+def _zip(members: list[_Member]) -> bytes:
+    """Write a zip archive of deflated members with fixed timestamps: equal content gives equal bytes.
+
+    zipfile cannot take data that is already deflated, and the parts a render does not touch (styles, fonts,
+    settings: most of a .docx) are deflated once per template this way instead of once per document.
+    """
+    out = bytearray()
+    central = bytearray()
+    for member in members:
+        name = member.name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
+        offset = len(out)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                           member.crc, len(member.data), member.size, len(name), 0)
+        out += name
+        out += member.data
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, zipfile.ZIP_DEFLATED, _DOS_TIME,
+                               _DOS_DATE, member.crc, len(member.data), member.size, len(name), 0, 0, 0, 0,
+                               0o644 << 16, offset)
+        central += name
+    count = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)
+    return bytes(out + central + end)
+
+
+def _members(package: Any, blob_of: Callable[[Any], bytes]) -> list[tuple[str, bytes]]:
+    """List a package's zip members in python-docx's order (OpcPackage.save, PackageWriter.write, python-docx 1.x).
+
+    `blob_of(part)` gives a part's bytes, so that a caller can put rendered parts in place of the template's.
+    """
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    members = [
+        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
+        (PACKAGE_URI.rels_uri.membername, package.rels.xml),
+    ]
+    for part in parts:
+        members.append((part.partname.membername, blob_of(part)))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return members
 
 
 def _save(doc: DocxTemplate) -> bytes:
-    """Save a rendered DocxTemplate as python-docx would, but deterministically and compressing once.
+    """Save a rendered DocxTemplate with python-docx's parts and order, but deterministically and compressing once.
 
     python-docx stamps every zip member with the current time; rewriting the zip afterwards doubled the cost of
-    saving.  This follows OpcPackage.save and PackageWriter.write (python-docx 1.x) with a writer of our own.
+    saving.
     """
     doc.pre_processing()
-    package = doc.docx.part.package
-    for part in package.parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    fixed = _FixedTimeZipWriter(buffer)
-    writer = cast(PhysPkgWriter, fixed)  # duck-typed: PackageWriter only calls write()
-    PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(writer, package.parts)
-    fixed.close()
-    return buffer.getvalue()
+    members = _members(doc.docx.part.package, lambda part: part.blob)
+    return _zip([_deflate(name, blob) for name, blob in members])
+
+
+class _Prepared:
+    """A template opened once and rendered many times: what docxtpl's `render` redoes per document, done once.
+
+    docxtpl reopens the template (parsing every part), re-serializes and re-compresses all of them for every
+    document, although only the body, the headers and footers and six core properties can change.  This keeps
+    the package parsed, the unchanged members deflated, and per document runs docxtpl's own steps in docxtpl's
+    order on the template's original XML: render the cleaned XML with Jinja, fix_tables, fix_docpr_ids,
+    map_tree for the body; the same rendering and python-docx's parse and serialization for each header and
+    footer; the core properties as Jinja templates.  tests/test_render.py checks that the bytes equal those of a
+    plain docxtpl render for every template.  A template with footnotes takes the plain path (`supports`).
+    """
+
+    def __init__(self, blob: bytes, cache: dict[str, Any]) -> None:
+        doc = _CachingTemplate(blob, cache)
+        doc.render_init()
+        self.doc = doc
+        self.body = doc.patch_xml(doc.get_xml())
+        self.parts: dict[str, tuple[Any, str, str]] = {}  # partname -> (part, cleaned XML, encoding)
+        for uri in (doc.HEADER_URI, doc.FOOTER_URI):
+            for _, part in doc.get_headers_footers(uri):
+                xml = doc.get_part_xml(part)
+                self.parts[str(part.partname)] = (part, doc.patch_xml(xml), doc.get_headers_footers_encoding(xml))
+        core = doc.docx.core_properties  # python-docx adds a default part when the template has none
+        self.core_part = doc.docx.part.package._core_properties_part
+        self.core_sources = [getattr(core, name) for name in _CORE_PROPERTIES]
+        self.core_values: list[str] | None = None
+        self.core_blob = b""
+        self.document = doc.docx.part
+        changing = {self.document.partname.membername, self.core_part.partname.membername,
+                    *(part.partname.membername for part, _, _ in self.parts.values())}
+        self.order: list[str] = []
+        self.fixed: dict[str, _Member] = {}
+        for name, member_blob in _members(self.document.package, self._template_blob):
+            self.order.append(name)
+            if name not in changing:
+                self.fixed[name] = _deflate(name, member_blob)
+
+    @staticmethod
+    def supports(blob: bytes) -> bool:
+        """Tell whether a template can take this path: docxtpl renders footnotes in a way not repeated here."""
+        with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+            return not any(re.fullmatch(r"word/footnotes\d*\.xml", name) for name in zf.namelist())
+
+    def _template_blob(self, part: Any) -> bytes:
+        """Return a part's bytes, or nothing for the parts every render replaces (no need to serialize them)."""
+        if part is self.document or part is self.core_part or str(part.partname) in self.parts:
+            return b""
+        return cast(bytes, part.blob)
+
+    def render(self, context: dict[str, Any], env: Environment) -> bytes:
+        doc = self.doc
+        doc.pic_map, doc.current_rendering_part, doc.docx_ids_index = {}, None, 1000  # as render_init
+        rendered: dict[str, bytes] = {}
+        xml = doc.render_xml_part(self.body, self.document, context, env)
+        tree = doc.fix_tables(xml)
+        doc.fix_docpr_ids(tree)
+        doc.map_tree(tree)  # the shared root gets this document's body; the next render replaces it again
+        rendered[self.document.partname.membername] = serialize_part_xml(self.document.element)
+        for part, source, encoding in self.parts.values():
+            xml = doc.render_xml_part(source, part, context, env)
+            rendered[part.partname.membername] = serialize_part_xml(parse_xml(xml.encode(encoding)))
+        rendered[self.core_part.partname.membername] = self._core(context, env)
+        return _zip([self.fixed.get(name) or _deflate(name, rendered[name]) for name in self.order])
+
+    def _core(self, context: dict[str, Any], env: Environment) -> bytes:
+        values = [self.doc.property_template(source, env).render(context) for source in self.core_sources]
+        if values != self.core_values:
+            core = self.doc.docx.core_properties
+            for name, value in zip(_CORE_PROPERTIES, values, strict=True):
+                setattr(core, name, value)
+            self.core_values, self.core_blob = values, serialize_part_xml(self.core_part.element)
+        return self.core_blob
 
 
 def normalize_docx(blob: bytes) -> bytes:
