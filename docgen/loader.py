@@ -18,9 +18,11 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -121,10 +123,49 @@ def _megabytes(size: int) -> str:
     return f"{whole},{part}" if part else str(whole)
 
 
+class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
+    """A read-only sheet that does not read its stored dimension when opened.
+
+    openpyxl parses the start of every sheet for its <dimension> as the workbook opens, a third of the opening
+    time, and `_rows` throws the result away because the stored dimension may be stale (notes, pitfall 13).
+    """
+
+    def _get_size(self) -> None:
+        pass
+
+
+class _LeanReader(ExcelReader):  # type: ignore[misc]
+    """openpyxl's read-only reader without the parts docgen never reads (openpyxl 3.1).
+
+    Skipped: document properties, custom properties, the theme, each sheet's stored dimension and its
+    relationships (comments, drawings, tables), and chart sheets.  The sheets, shared strings, styles (date formats
+    come from them) and defined names are read exactly as `openpyxl.load_workbook(read_only=True)` reads them.
+    """
+
+    def read_properties(self) -> None:
+        pass
+
+    def read_custom(self) -> None:
+        pass
+
+    def read_theme(self) -> None:
+        pass
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            ws.sheet_state = sheet.state
+            self.wb._sheets.append(ws)
+
+
 def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
     # read-only: cells are parsed as the rows are iterated, not all up front (2-3× faster on a formatted form)
     try:
-        return openpyxl.load_workbook(path, data_only=data_only, read_only=True)
+        reader = _LeanReader(path, read_only=True, data_only=data_only)
+        reader.read()
+        return reader.wb
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise WorkbookFileError(path, "файл повреждён, openpyxl не смог его прочитать") from exc
     except Exception as exc:  # lxml/defusedxml raise their own types for broken or hostile XML

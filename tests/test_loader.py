@@ -631,3 +631,38 @@ def test_content_in_a_duplicate_column_is_a_warning(edited: Edited) -> None:
 
     loaded = load(edited(edit))
     assert [(where(p)[:3], p.severity) for p in loaded.problems] == [((ROADMAP, 5, "H"), Severity.WARNING)]
+
+
+# --- the lean reader: openpyxl's read-only reader without the parts docgen never reads ----------------------------
+
+def _all_values(wb: openpyxl.Workbook) -> dict[str, list[tuple[object, ...]]]:
+    return {ws.title: [tuple((c.value, c.data_type) for c in row if hasattr(c, "data_type"))
+                       for row in docgen.loader._rows(ws)]
+            for ws in wb.worksheets}
+
+
+@pytest.mark.parametrize("data_only", [True, False])
+def test_lean_reader_reads_what_load_workbook_reads(edited: Edited, data_only: bool) -> None:
+    def tricky(wb: openpyxl.Workbook) -> None:
+        wb[FORM]["B5"] = datetime(2023, 5, 12)  # a date cell: its format comes from the styles
+        wb[ROADMAP]["C3"] = "=1+1"
+        wb[ROADMAP].append(["", "", "строка за пределами прежнего диапазона"])
+
+    path = edited(tricky)
+    lean = docgen.loader._open(path, data_only=data_only)
+    plain = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        assert lean.sheetnames == plain.sheetnames
+        assert _all_values(lean) == _all_values(plain)
+        assert isinstance(lean[FORM]["B5"].value, datetime)
+        assert lean.epoch == plain.epoch
+    finally:
+        lean.close()
+        plain.close()
+
+
+def test_a_chart_sheet_is_skipped_not_fatal(edited: Edited) -> None:
+    # openpyxl's own read-only reader fails on a chart sheet without a drawing (AttributeError in read_chartsheet)
+    path = edited(lambda wb: wb.create_chartsheet("Диаграмма"))
+    loaded = load(path)
+    assert loaded.model is not None and not loaded.errors
