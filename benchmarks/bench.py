@@ -1,6 +1,6 @@
 """Measure docgen's batch throughput against its baselines, in one run, on the same documents.
 
-    .venv/bin/python benchmarks/bench.py [--sizes 200,1000] [--naive-sample 20] [--workdir DIR] [--keep]
+    .venv/bin/python benchmarks/bench.py [--sizes 200,1000] [--naive-sample 20] [--repeat 3] [--workdir DIR] [--keep]
 
 For each size N, on N generated заявка workbooks (copies of the Tomsk example with different organizations):
   (a) docgen end to end (workbook → .docx → PDF) through `render_many`;
@@ -9,8 +9,10 @@ For each size N, on N generated заявка workbooks (copies of the Tomsk exam
   (d) the LibreOffice floor: the .docx files of (b) in one soffice batch per core, in parallel;
   (e) raw docxtpl in one process on the same models, loaded beforehand;
   (f) the peak RSS of the whole process tree during (a).
+(a) and (b) run in a fresh Python process, as `docgen render` would, so that the memory of this script (the
+generated workbooks, earlier steps) is not counted as docgen's.  (a) and (d) alternate `--repeat` times and the
+ratio is the median of the pairs: the machine's speed drifts by tens of per cent within minutes.
 Prints a Markdown table and writes it, with the raw numbers, to benchmarks/RESULTS.md and benchmarks/results.json.
-Timings drift between runs on a shared machine: compare the ratios, which are taken in the same run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -138,6 +141,57 @@ def run_docgen(sources: list[Path], out_dir: Path, formats: tuple[str, ...], wor
     return outcomes
 
 
+@dataclass
+class ChildRun:
+    """What one docgen run in a fresh process did: its time, its peak memory, the files it wrote."""
+
+    measure: Measure
+    peak_rss: int
+    written: list[Path]
+
+
+def run_docgen_child(sources: list[Path], out_dir: Path, formats: tuple[str, ...], workers: int | None,
+                     work: Path) -> ChildRun:
+    """Run `run_docgen` in a fresh Python process: time it there, sample its process tree's memory from here.
+
+    The child imports docgen and renders one document untimed first (as the warm-up does here), then says
+    «start», renders all `sources` and reports its own wall time; memory is sampled only between the two.
+    """
+    job = work / f"job-{out_dir.name}.json"
+    job.write_text(json.dumps({"sources": [str(p) for p in sources], "out_dir": str(out_dir),
+                               "formats": list(formats), "workers": workers, "scratch": str(work / "child-warm-up")}))
+    child = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(job)],
+                             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, cwd=ROOT)
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if line.strip() != "start":
+        child.wait()
+        raise SystemExit(f"the docgen child process failed before starting (exit code {child.returncode})")
+    with PeakMemory(child.pid) as memory:
+        result = child.stdout.readline()
+        child.wait()
+    if child.returncode != 0 or not result:
+        raise SystemExit(f"the docgen child process failed (exit code {child.returncode})")
+    data = json.loads(result)
+    return ChildRun(Measure(len(sources), data["seconds"]), memory.peak, [Path(p) for p in data["written"]])
+
+
+def child_main(job_file: Path) -> int:
+    """Do one `run_docgen_child` job: warm up untimed, print «start», run timed, print the result as JSON."""
+    job = json.loads(job_file.read_text())
+    sources = [Path(p) for p in job["sources"]]
+    formats, workers = tuple(job["formats"]), job["workers"]
+    run_docgen(sources[:1], Path(job["scratch"]), ("docx",), workers)
+    shutil.rmtree(job["scratch"], ignore_errors=True)
+    gc.collect()
+    print("start", flush=True)
+    start = time.perf_counter()
+    outcomes = run_docgen(sources, Path(job["out_dir"]), formats, workers)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "written": [str(p) for o in outcomes for p in o.written]}), flush=True)
+    return 0
+
+
 # --- LibreOffice -----------------------------------------------------------------------------------------------
 
 
@@ -225,18 +279,18 @@ def tree_rss(root: int) -> int:
 
 
 class PeakMemory:
-    """Sample this process tree's RSS every SAMPLE_INTERVAL seconds in a thread; keep the largest sum."""
+    """Sample a process tree's RSS every SAMPLE_INTERVAL seconds in a thread; keep the largest sum."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int) -> None:
+        self.root = root
         self.peak = 0
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rss-sampler", daemon=True)
 
     def _run(self) -> None:
-        pid = os.getpid()
         while True:
-            self.peak = max(self.peak, tree_rss(pid))
+            self.peak = max(self.peak, tree_rss(self.root))
             self.samples += 1
             if self._stop.wait(SAMPLE_INTERVAL):
                 return
@@ -248,7 +302,6 @@ class PeakMemory:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_rss(os.getpid()))
 
 
 # --- measuring -------------------------------------------------------------------------------------------------
@@ -277,48 +330,61 @@ def timed(docs: int, action: Callable[[], object]) -> Measure:
 @dataclass
 class SizeResult:
     n: int
-    end_to_end: Measure
+    end_to_end: list[Measure]  # one per repetition, alternating with `floor`
     docx_only: Measure
     naive: Measure
-    floor: Measure
+    floor: list[Measure]
     raw: Measure
-    peak_rss_mb: float
-    rss_before_mb: float
-    rss_samples: int
+    peak_rss_mb: float  # the largest of the repetitions of (a)
+
+    def pair_ratios(self) -> list[float]:
+        return [a.docs_per_s / d.docs_per_s for a, d in zip(self.end_to_end, self.floor, strict=True)]
 
     def ratios(self, workers: int) -> dict[str, float]:
         return {
-            "end_to_end_over_floor": self.end_to_end.docs_per_s / self.floor.docs_per_s,
-            "end_to_end_over_naive": self.end_to_end.docs_per_s / self.naive.docs_per_s,
+            "end_to_end_over_floor": statistics.median(self.pair_ratios()),
+            "end_to_end_over_naive": median_speed(self.end_to_end) / self.naive.docs_per_s,
             "docx_per_worker_over_raw": self.docx_only.docs_per_s / workers / self.raw.docs_per_s,
         }
 
 
+def median_speed(measures: list[Measure]) -> float:
+    return statistics.median(m.docs_per_s for m in measures)
+
+
 def measure_size(n: int, sources: list[Path], work: Path, *, binary: str, workers: int | None, lanes: int,
-                 naive_sample: int, keep: bool) -> SizeResult:
+                 naive_sample: int, repeat: int, keep: bool) -> SizeResult:
     """Measure (a)–(f) on the first `n` workbooks; each measurement writes into its own fresh folder."""
     chosen = sources[:n]
     here = work / f"size-{n}"
+    here.mkdir(parents=True, exist_ok=True)
     log(f"[{n}] (b) docgen, docx only …")
-    outcomes: list[Outcome] = []
-    docx_only = timed(n, lambda: outcomes.extend(run_docgen(chosen, here / "docx", ("docx",), workers)))
-    docx = sorted(p for o in outcomes for p in o.written if p.suffix == ".docx")
-    log(f"[{n}] (b) {docx_only.docs_per_s:.1f} docs/s; (a) docgen end to end …")
+    docx_run = run_docgen_child(chosen, here / "docx", ("docx",), workers, here)
+    docx = sorted(p for p in docx_run.written if p.suffix == ".docx")
+    log(f"[{n}] (b) {docx_run.measure.docs_per_s:.1f} docs/s")
 
-    gc.collect()
-    rss_before = tree_rss(os.getpid())
-    with PeakMemory() as memory:
-        end_to_end = timed(n, lambda: run_docgen(chosen, here / "end-to-end", ("docx", "pdf"), workers))
-    log(f"[{n}] (a) {end_to_end.docs_per_s:.1f} docs/s, peak RSS {memory.peak / 2**20:.0f} MB; "
-        f"(d) LibreOffice floor, {lanes} lanes …")
+    end_to_end: list[Measure] = []
+    floors: list[Measure] = []
+    peak = 0
+    for turn in range(1, repeat + 1):
+        log(f"[{n}] (a) docgen end to end, {turn} of {repeat} …")
+        run = run_docgen_child(chosen, here / f"end-to-end-{turn}", ("docx", "pdf"), workers, here)
+        end_to_end.append(run.measure)
+        peak = max(peak, run.peak_rss)
+        log(f"[{n}] (a) {run.measure.docs_per_s:.1f} docs/s, peak RSS {run.peak_rss / 2**20:.0f} MB; "
+            f"(d) LibreOffice floor, {lanes} lanes, {turn} of {repeat} …")
+        floor_dir = here / f"floor-{turn}"
+        floors.append(timed(len(docx), lambda: floor(binary, docx, floor_dir, lanes)))  # noqa: B023 - called at once
+        check_pdfs(docx, floor_dir)
+        log(f"[{n}] (d) {floors[-1].docs_per_s:.1f} docs/s")
+        if not keep:  # the PDFs are checked; the disk need not hold every repetition
+            shutil.rmtree(here / f"end-to-end-{turn}", ignore_errors=True)
+            shutil.rmtree(floor_dir, ignore_errors=True)
 
-    floor_dir = here / "floor"
-    floor_m = timed(len(docx), lambda: floor(binary, docx, floor_dir, lanes))
-    check_pdfs(docx, floor_dir)
     sample_size = min(naive_sample, len(docx))
     step = len(docx) / sample_size
     sample = [docx[int(i * step)] for i in range(sample_size)]
-    log(f"[{n}] (d) {floor_m.docs_per_s:.1f} docs/s; (c) naive, {sample_size} documents …")
+    log(f"[{n}] (c) naive, {sample_size} documents …")
     naive_dir = here / "naive"
     naive_m = timed(len(sample), lambda: naive(binary, sample, naive_dir))
     check_pdfs(sample, naive_dir)
@@ -331,8 +397,7 @@ def measure_size(n: int, sources: list[Path], work: Path, *, binary: str, worker
     log(f"[{n}] (e) {raw.docs_per_s:.1f} docs/s")
     if not keep:
         shutil.rmtree(here, ignore_errors=True)
-    return SizeResult(n, end_to_end, docx_only, naive_m, floor_m, raw, memory.peak / 2**20, rss_before / 2**20,
-                      memory.samples)
+    return SizeResult(n, end_to_end, docx_run.measure, naive_m, floors, raw, peak / 2**20)
 
 
 def warm_up(source: Path, work: Path, binary: str, workers: int | None) -> None:
@@ -424,14 +489,27 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
     def speed(m: Measure) -> str:
         return f"{m.docs_per_s:.2f} ({m.docs} in {m.seconds:.1f} s)"
 
-    row("(a) docgen end to end, docs/s", [speed(r.end_to_end) for r in results])
+    def speeds(ms: list[Measure]) -> str:
+        if len(ms) == 1:
+            return speed(ms[0])
+        each = ", ".join(f"{m.docs_per_s:.2f}" for m in ms)
+        return f"{median_speed(ms):.2f} (median of {each})"
+
+    row("(a) docgen end to end, docs/s", [speeds(r.end_to_end) for r in results])
     row("(b) docgen .docx only, docs/s", [speed(r.docx_only) for r in results])
     row(f"(c) naive: 1 soffice per document (sample of {naive_sample}), docs/s", [speed(r.naive) for r in results])
-    row(f"(d) LibreOffice floor: {info.nproc} soffice batches in parallel, docs/s", [speed(r.floor) for r in results])
+    row(f"(d) LibreOffice floor: {info.nproc} soffice batches in parallel, docs/s",
+        [speeds(r.floor) for r in results])
     row("(e) raw docxtpl, 1 process, docs/s", [speed(r.raw) for r in results])
     row("(f) peak RSS of (a), process tree, MB", [f"{r.peak_rss_mb:.0f}" for r in results])
+
+    def floor_cell(r: SizeResult, q: dict[str, float]) -> str:
+        pairs = r.pair_ratios()
+        each = f" (median of pairs {', '.join(f'{x:.3f}' for x in pairs)})" if len(pairs) > 1 else ""
+        return f"{q['end_to_end_over_floor']:.3f}{each} — {verdict(q['end_to_end_over_floor'] >= TARGET_FLOOR)}"
+
     row(f"end to end / floor (target ≥ {TARGET_FLOOR:.3f} = 1/1.15)",
-        [f"{q['end_to_end_over_floor']:.3f} — {verdict(q['end_to_end_over_floor'] >= TARGET_FLOOR)}" for q in ratios])
+        [floor_cell(r, q) for r, q in zip(results, ratios, strict=True)])
     row(f"end to end / naive (target ≥ {TARGET_NAIVE:.0f}×)",
         [f"{q['end_to_end_over_naive']:.1f}× — {verdict(q['end_to_end_over_naive'] >= TARGET_NAIVE)}"
          for q in ratios])
@@ -449,9 +527,12 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
                       f"not growing with N) — {verdict(value <= TARGET_RSS_GROWTH)}."]
     lines += [
         "",
-        "Docs/s = documents / wall time of the step. (c) and (d) convert the .docx files made in (b); (e) renders the "
-        "same models, loaded beforehand. RSS is summed over this process and all its descendants (pool workers, "
-        "soffice), sampled every 50 ms: pages shared between processes are counted once per process.",
+        "Docs/s = documents / wall time of the step. (a) and (b) run in a fresh Python process, timed from its first "
+        "workbook to its last file (imports and one warm-up document before). (a) and (d) alternate "
+        f"{len(results[0].floor)} time(s); the ratio is the median of the pairs. (c) and (d) convert the .docx files "
+        "made in (b); (e) renders the same models, loaded beforehand. RSS is summed over the docgen process and all "
+        "its descendants (pool workers, soffice), sampled every 50 ms: pages shared between processes are counted "
+        "once per process.",
         "",
     ]
     raw = {
@@ -461,6 +542,7 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
         "machine": asdict(info),
         "pipeline": {"accepts_workers": has_workers, "workers": workers},
         "naive_sample": naive_sample,
+        "repeat": len(results[0].floor),
         "targets": {"end_to_end_over_floor_at_least": round(TARGET_FLOOR, 4),
                     "end_to_end_over_naive_at_least": TARGET_NAIVE,
                     "docx_per_worker_over_raw_at_least": TARGET_PER_CORE,
@@ -468,14 +550,13 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
         "sizes": [
             {
                 "n": r.n,
-                "end_to_end": r.end_to_end.as_json(),
+                "end_to_end": [m.as_json() for m in r.end_to_end],
                 "docx_only": r.docx_only.as_json(),
                 "naive": r.naive.as_json(),
-                "libreoffice_floor": {**r.floor.as_json(), "lanes": info.nproc},
+                "libreoffice_floor": [{**m.as_json(), "lanes": info.nproc} for m in r.floor],
+                "end_to_end_over_floor_pairs": [round(x, 4) for x in r.pair_ratios()],
                 "raw_docxtpl": r.raw.as_json(),
                 "peak_rss_mb": round(r.peak_rss_mb, 1),
-                "rss_before_end_to_end_mb": round(r.rss_before_mb, 1),
-                "rss_samples": r.rss_samples,
                 "ratios": {k: round(v, 4) for k, v in q.items()},
                 "met": {
                     "end_to_end_over_floor": q["end_to_end_over_floor"] >= TARGET_FLOOR,
@@ -523,11 +604,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=sizes_of, default=[200, 1000], help="numbers of documents (default 200,1000)")
     parser.add_argument("--naive-sample", type=int, default=20,
                         help="documents converted one soffice process each (default 20; ~1.2 s per document)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="times (a) and (d) alternate; the ratio is the median of the pairs (default 3)")
     parser.add_argument("--workdir", type=Path, help="where to make the work folder (default: the system temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workbooks, documents)")
+    parser.add_argument("--results", type=Path, default=HERE,
+                        help="folder for RESULTS.md and results.json (default: benchmarks/)")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # internal: one docgen run, see run_docgen_child
     args = parser.parse_args(argv)
-    if args.naive_sample < 1:
-        parser.error("--naive-sample must be at least 1")
+    if args.child is not None:
+        return child_main(args.child)
+    if args.naive_sample < 1 or args.repeat < 1:
+        parser.error("--naive-sample and --repeat must be at least 1")
 
     started = time.perf_counter()
     binary = find_soffice()
@@ -543,14 +631,17 @@ def main(argv: list[str] | None = None) -> int:
         generate = time.perf_counter() - generate
         warm_up(sources[0], work, binary, workers)
         results = [measure_size(n, sources, work, binary=binary, workers=workers, lanes=info.nproc,
-                                naive_sample=args.naive_sample, keep=args.keep) for n in args.sizes]
+                                naive_sample=args.naive_sample, repeat=args.repeat, keep=args.keep)
+                   for n in args.sizes]
     seconds = {"total": time.perf_counter() - started, "generate": generate}
     markdown, raw = report(results, info, workers=workers or 1, has_workers=has_workers,
                             naive_sample=args.naive_sample, seconds=seconds)
     print(markdown)
-    (HERE / "RESULTS.md").write_text(markdown, encoding="utf-8")
-    (HERE / "results.json").write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    log(f"written {HERE / 'RESULTS.md'} and {HERE / 'results.json'}")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "RESULTS.md").write_text(markdown, encoding="utf-8")
+    (args.results / "results.json").write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")
+    log(f"written {args.results / 'RESULTS.md'} and {args.results / 'results.json'}")
     return 0
 
 

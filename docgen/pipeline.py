@@ -94,6 +94,8 @@ class _Prepared:
 
 _RENDERERS: dict[tuple[str, str, int], Renderer] = {}
 _RENDERED = [0]
+# Workbooks sent to a pool worker at a time: few, so that the workers finish together at the end of a batch.
+_CHUNK = 8
 
 
 def _renderer(kind: str, template: Path | None) -> Renderer:
@@ -165,7 +167,7 @@ def _prepare_all(tasks: list[_Task], workers: int, progress: Progress | None) ->
         for task in tasks:
             report(_prepare(task))
         return results
-    chunk = max(1, min(20, len(tasks) // (workers * 4)))
+    chunk = max(1, min(_CHUNK, len(tasks) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
         for item in pool.map(_prepare, tasks, chunksize=chunk):
             report(item)

@@ -1,0 +1,35 @@
+"""The benchmark runs from a fresh clone and reports every measurement; its timings are not judged here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import require
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+
+
+def test_benchmark_runs_and_reports_every_row(tmp_path: Path) -> None:
+    require("soffice")
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "2,3", "--naive-sample", "1", "--repeat", "2",
+         "--workdir", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=600, check=False, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = (tmp_path / "results" / "RESULTS.md").read_text(encoding="utf-8")
+    for label in ("(a) docgen end to end", "(b) docgen .docx only", "(c) naive", "(d) LibreOffice floor",
+                  "(e) raw docxtpl", "(f) peak RSS", "end to end / floor", "end to end / naive",
+                  "docx only per worker", "RSS(3) / RSS(2)"):
+        assert label in report, label
+    raw = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
+    assert [size["n"] for size in raw["sizes"]] == [2, 3]
+    for size in raw["sizes"]:
+        pairs = size["end_to_end_over_floor_pairs"]
+        assert len(size["end_to_end"]) == len(size["libreoffice_floor"]) == len(pairs) == 2
+        assert all(m["docs"] == size["n"] and m["seconds"] > 0 for m in size["end_to_end"])
+        assert size["peak_rss_mb"] > 0
+    assert not any((tmp_path / "work").iterdir())  # the work folder is removed without --keep
