@@ -168,9 +168,15 @@ def _prepare_all(tasks: list[_Task], workers: int, progress: Progress | None) ->
             report(_prepare(task))
         return results
     chunk = max(1, min(_CHUNK, len(tasks) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        for item in pool.map(_prepare, tasks, chunksize=chunk):
-            report(item)
+    # Objects alive now (modules, dictionaries, templates) are never garbage: frozen, the workers' collections skip
+    # them (a periodic collection costs ~1 ms instead of ~25), and forked workers share their pages longer.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            for item in pool.map(_prepare, tasks, chunksize=chunk):
+                report(item)
+    finally:
+        gc.unfreeze()
     return results
 
 

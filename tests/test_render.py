@@ -271,3 +271,24 @@ def test_written_zip_is_a_valid_docx_with_fixed_times(renderer: Renderer, exampl
         assert infos[0].filename == "[Content_Types].xml"
         assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
         assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+
+
+@pytest.mark.parametrize("xml", [
+    "<w:body><w:p><w:r><w:t>без особых знаков</w:t></w:r></w:p></w:body>",
+    '<w:body><w:p w:rsidR="1"><w:pPr><w:jc w:val="both"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+    "<w:t>строка\nещё\tтаб\aабзац\fлист</w:t></w:r><w:r><w:t>второй\nран</w:t></w:r></w:p>"
+    "<w:p><w:r><w:t>чистый</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>в\nтаблице</w:t></w:r></w:p>"
+    "</w:tc></w:tr></w:tbl>\n<w:sectPr/></w:body>",
+    # a paragraph inside a text box inside a paragraph: docxtpl's lazy pattern stops at the inner </w:p>
+    "<w:p><w:r><w:txbxContent><w:p><w:r><w:t>внутри\n</w:t></w:r></w:p></w:txbxContent></w:r>"
+    "<w:r><w:t>после\a</w:t></w:r></w:p>",
+])
+def test_resolve_listing_equals_docxtpl(xml: str) -> None:
+    from docxtpl import DocxTemplate
+
+    from docgen.render import _CachingTemplate
+
+    blob = template_path("zayavka.docx").read_bytes()
+    ours = _CachingTemplate(blob, {})
+    theirs = DocxTemplate(io.BytesIO(blob))
+    assert ours.resolve_listing(xml) == theirs.resolve_listing(xml)
