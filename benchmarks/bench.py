@@ -8,7 +8,7 @@ For each size N, on N generated заявка workbooks (copies of the Tomsk exam
   (c) the naive way: one `soffice --convert-to pdf` process per document, fresh profile each, on a sample of (b);
   (d) the LibreOffice floor: the .docx files of (b) in one soffice batch per core, in parallel;
   (e) raw docxtpl in one process on the same models, loaded beforehand;
-  (f) the peak RSS of the whole process tree during (a).
+  (f) the peak RSS of the whole process tree during (a) (and of the soffice processes during (d), sampled alike).
 (a) and (b) run in a fresh Python process, as `docgen render` would, so that the memory of this script (the
 generated workbooks, earlier steps) is not counted as docgen's.  (a) and (d) alternate `--repeat` times and the
 ratio is the median of the pairs: the machine's speed drifts by tens of per cent within minutes.
@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 EXAMPLE = ROOT / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
 BATCH_LIMIT = 200  # soffice silently drops files past ~250 arguments (see the LibreOffice notes)
 SOFFICE_TIMEOUT = 900.0  # seconds for one soffice call
-SAMPLE_INTERVAL = 0.05  # seconds between two samples of the process tree's memory
+SAMPLE_INTERVAL = 0.1  # seconds between two samples of a process tree's memory (one sample: ~2.5 ms of CPU)
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 # Targets (see benchmarks/README.md).
@@ -336,6 +336,7 @@ class SizeResult:
     floor: list[Measure]
     raw: Measure
     peak_rss_mb: float  # the largest of the repetitions of (a)
+    floor_rss_mb: float  # the same for (d): its soffice processes
 
     def pair_ratios(self) -> list[float]:
         return [a.docs_per_s / d.docs_per_s for a, d in zip(self.end_to_end, self.floor, strict=True)]
@@ -365,7 +366,7 @@ def measure_size(n: int, sources: list[Path], work: Path, *, binary: str, worker
 
     end_to_end: list[Measure] = []
     floors: list[Measure] = []
-    peak = 0
+    peak = floor_peak = 0
     for turn in range(1, repeat + 1):
         log(f"[{n}] (a) docgen end to end, {turn} of {repeat} …")
         run = run_docgen_child(chosen, here / f"end-to-end-{turn}", ("docx", "pdf"), workers, here)
@@ -374,7 +375,12 @@ def measure_size(n: int, sources: list[Path], work: Path, *, binary: str, worker
         log(f"[{n}] (a) {run.measure.docs_per_s:.1f} docs/s, peak RSS {run.peak_rss / 2**20:.0f} MB; "
             f"(d) LibreOffice floor, {lanes} lanes, {turn} of {repeat} …")
         floor_dir = here / f"floor-{turn}"
-        floors.append(timed(len(docx), lambda: floor(binary, docx, floor_dir, lanes)))  # noqa: B023 - called at once
+        # Sampled like (a), so that both pay the sampler's CPU; this script's own memory is taken off.
+        gc.collect()
+        own = tree_rss(os.getpid())
+        with PeakMemory(os.getpid()) as floor_memory:
+            floors.append(timed(len(docx), lambda: floor(binary, docx, floor_dir, lanes)))  # noqa: B023 - at once
+        floor_peak = max(floor_peak, floor_memory.peak - own)
         check_pdfs(docx, floor_dir)
         log(f"[{n}] (d) {floors[-1].docs_per_s:.1f} docs/s")
         if not keep:  # the PDFs are checked; the disk need not hold every repetition
@@ -397,7 +403,7 @@ def measure_size(n: int, sources: list[Path], work: Path, *, binary: str, worker
     log(f"[{n}] (e) {raw.docs_per_s:.1f} docs/s")
     if not keep:
         shutil.rmtree(here, ignore_errors=True)
-    return SizeResult(n, end_to_end, docx_run.measure, naive_m, floors, raw, peak / 2**20)
+    return SizeResult(n, end_to_end, docx_run.measure, naive_m, floors, raw, peak / 2**20, floor_peak / 2**20)
 
 
 def warm_up(source: Path, work: Path, binary: str, workers: int | None) -> None:
@@ -502,6 +508,7 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
         [speeds(r.floor) for r in results])
     row("(e) raw docxtpl, 1 process, docs/s", [speed(r.raw) for r in results])
     row("(f) peak RSS of (a), process tree, MB", [f"{r.peak_rss_mb:.0f}" for r in results])
+    row("peak RSS of (d), its soffice processes, MB", [f"{r.floor_rss_mb:.0f}" for r in results])
 
     def floor_cell(r: SizeResult, q: dict[str, float]) -> str:
         pairs = r.pair_ratios()
@@ -531,8 +538,8 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
         "workbook to its last file (imports and one warm-up document before). (a) and (d) alternate "
         f"{len(results[0].floor)} time(s); the ratio is the median of the pairs. (c) and (d) convert the .docx files "
         "made in (b); (e) renders the same models, loaded beforehand. RSS is summed over the docgen process and all "
-        "its descendants (pool workers, soffice), sampled every 50 ms: pages shared between processes are counted "
-        "once per process.",
+        "its descendants (pool workers, soffice), sampled every 100 ms during (a) and, for the same cost to both, "
+        "during (d): pages shared between processes are counted once per process.",
         "",
     ]
     raw = {
@@ -557,6 +564,7 @@ def report(results: list[SizeResult], info: Machine, *, workers: int, has_worker
                 "end_to_end_over_floor_pairs": [round(x, 4) for x in r.pair_ratios()],
                 "raw_docxtpl": r.raw.as_json(),
                 "peak_rss_mb": round(r.peak_rss_mb, 1),
+                "floor_peak_rss_mb": round(r.floor_rss_mb, 1),
                 "ratios": {k: round(v, 4) for k, v in q.items()},
                 "met": {
                     "end_to_end_over_floor": q["end_to_end_over_floor"] >= TARGET_FLOOR,
