@@ -272,6 +272,8 @@ def _with_paragraph_lines(xml: str) -> str:
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _DOS_TIME = 0  # 00:00:00
 _DOS_DATE = (_FIXED_ZIP_TIME[0] - 1980) << 9 | _FIXED_ZIP_TIME[1] << 5 | _FIXED_ZIP_TIME[2]
+_MADE_BY = 3 << 8 | 20  # Unix, zip 2.0: the external attributes below are a Unix mode
+_FILE_MODE = 0o100644  # a regular file, rw-r--r--
 
 
 class _Member(NamedTuple):
@@ -305,9 +307,9 @@ def _zip(members: list[_Member]) -> bytes:
                            member.crc, len(member.data), member.size, len(name), 0)
         out += name
         out += member.data
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, zipfile.ZIP_DEFLATED, _DOS_TIME,
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", _MADE_BY, 20, flags, zipfile.ZIP_DEFLATED, _DOS_TIME,
                                _DOS_DATE, member.crc, len(member.data), member.size, len(name), 0, 0, 0, 0,
-                               0o644 << 16, offset)
+                               _FILE_MODE << 16, offset)
         central += name
     count = len(members)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)

@@ -271,6 +271,7 @@ def test_written_zip_is_a_valid_docx_with_fixed_times(renderer: Renderer, exampl
         assert infos[0].filename == "[Content_Types].xml"
         assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
         assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+        assert {(i.create_system, i.external_attr >> 16) for i in infos} == {(3, 0o100644)}  # Unix, regular file
 
 
 @pytest.mark.parametrize("xml", [
