@@ -1,6 +1,6 @@
 """Measure docgen's batch throughput against its baselines, in one run, on the same documents.
 
-    .venv/bin/python benchmarks/bench.py [--sizes 200,1000] [--naive-sample 20] [--repeat 3] [--workdir DIR] [--keep]
+    .venv/bin/python benchmarks/bench.py [--sizes 200,1000] [--naive-sample 20] [--repeat 5] [--workdir DIR] [--keep]
 
 For each size N, on N generated заявка workbooks (copies of the Tomsk example with different organizations):
   (a) docgen end to end (workbook → .docx → PDF) through `render_many`;
@@ -612,8 +612,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=sizes_of, default=[200, 1000], help="numbers of documents (default 200,1000)")
     parser.add_argument("--naive-sample", type=int, default=20,
                         help="documents converted one soffice process each (default 20; ~1.2 s per document)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="times (a) and (d) alternate; the ratio is the median of the pairs (default 3)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="times (a) and (d) alternate; the ratio is the median of the pairs (default 5)")
     parser.add_argument("--workdir", type=Path, help="where to make the work folder (default: the system temp)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (workbooks, documents)")
     parser.add_argument("--results", type=Path, default=HERE,
