@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
-from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, tie_numbers
+from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, format_period, tie_numbers
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _PHONE_CHARS = re.compile(r"[\d\s()+\-–.,;]*(доб\.?\s*\d+)?[\d\s()+\-–.,;]*", re.IGNORECASE)
@@ -464,7 +464,7 @@ class Report(EventsReport):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def term_label(self) -> str:
-        return f"{format_date(self.term_start)} – {format_date(self.term_end)}"
+        return format_period(self.term_start, self.term_end)
 
 
 # --- the отчёт по практике (Turochak, п. 4.5) ------------------------------------------------------------------
@@ -505,7 +505,7 @@ class PracticeReport(EventsReport):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def period_label(self) -> str:
-        return f"{format_date(self.period_start)} – {format_date(self.period_end)}"
+        return format_period(self.period_start, self.period_end)
 
 
 # --- the план деятельности (Tomsk Положение, п. 5) -------------------------------------------------------------

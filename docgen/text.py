@@ -78,6 +78,11 @@ def format_date(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def format_period(start: date, end: date) -> str:
+    """Format a period of two dates with an en dash: 01.09.2023 – 31.05.2024."""
+    return f"{format_date(start)} – {format_date(end)}"
+
+
 def format_date_words(value: date) -> str:
     """Format a date in words with non-breaking spaces: «12» мая 2023 г."""
     return f"«{value.day:02d}»{NBSP}{MONTHS_GENITIVE[value.month - 1]}{NBSP}{value.year}{NBSP}г."

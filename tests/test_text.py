@@ -12,6 +12,7 @@ from docgen.text import (
     decode_ooxml_escapes,
     format_date,
     format_date_words,
+    format_period,
     parse_month_year,
     tie_numbers,
 )
@@ -124,6 +125,10 @@ def test_tie_numbers_leaves_other_text_alone(text: str) -> None:
 
 def test_format_date_is_numeric_with_leading_zeros() -> None:
     assert format_date(date(2023, 5, 4)) == "04.05.2023"
+
+
+def test_format_period_joins_two_dates_with_an_en_dash() -> None:
+    assert format_period(date(2023, 9, 1), date(2024, 5, 31)) == "01.09.2023 – 31.05.2024"
     assert format_date(date(2024, 12, 31)) == "31.12.2024"
 
 
