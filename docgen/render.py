@@ -125,12 +125,14 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
     post-processing after Jinja is docxtpl's own (render_xml_part in docxtpl 0.20), kept identical.
     """
 
-    def __init__(self, blob: bytes, cache: dict[str, Any]) -> None:
+    def __init__(self, blob: bytes, cache: dict[tuple[str, str], Any]) -> None:
         super().__init__(io.BytesIO(blob))
         self._cache = cache
 
     def patch_xml(self, src_xml: str) -> str:
-        key = "patch:" + src_xml
+        # Keys are tuples holding the source itself: a str caches its hash, so a hit costs no pass over the XML
+        # (a key built by concatenation would be a new 40 KB string to hash on every document).
+        key = ("patch", src_xml)
         if key not in self._cache:
             self._cache[key] = super().patch_xml(src_xml)
         return str(self._cache[key])
@@ -138,10 +140,9 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any],
                         jinja_env: Environment | None = None) -> str:
         assert jinja_env is not None
-        src_xml = _with_paragraph_lines(src_xml)
-        key = "jinja:" + src_xml
+        key = ("jinja", src_xml)
         if key not in self._cache:
-            self._cache[key] = jinja_env.from_string(src_xml)
+            self._cache[key] = jinja_env.from_string(_with_paragraph_lines(src_xml))
         self.current_rendering_part = part
         dst_xml = self._cache[key].render(context)
         dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
@@ -167,7 +168,7 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
 
     def property_template(self, source: str, jinja_env: Environment) -> Any:
         """Compile a core property as docxtpl's render_properties does, once per template."""
-        key = "property:" + source
+        key = ("property", source)
         if key not in self._cache:
             self._cache[key] = jinja_env.from_string(source)
         return self._cache[key]
@@ -199,7 +200,7 @@ class Renderer:
             raise TemplateError(template, "файл шаблона не найден или не читается") from exc
         self.slot = DeclinerSlot()
         self.env = make_env(self.slot)
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[tuple[str, str], Any] = {}
         self._check_contract()
         self._prepared: _Prepared | None = None
         self._fast = _Prepared.supports(self.blob)
@@ -358,7 +359,7 @@ class _Prepared:
     plain docxtpl render for every template.  A template with footnotes takes the plain path (`supports`).
     """
 
-    def __init__(self, blob: bytes, cache: dict[str, Any]) -> None:
+    def __init__(self, blob: bytes, cache: dict[tuple[str, str], Any]) -> None:
         doc = _CachingTemplate(blob, cache)
         doc.render_init()
         self.doc = doc
