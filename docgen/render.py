@@ -202,8 +202,7 @@ class Renderer:
         self.env = make_env(self.slot)
         self._cache: dict[tuple[str, str], Any] = {}
         self._check_contract()
-        self._prepared: _Prepared | None = None
-        self._fast = _Prepared.supports(self.blob)
+        self._prepared = _Prepared(self.blob, self._cache) if _Prepared.supports(self.blob) else None
 
     def _parts(self) -> list[Part]:
         doc = self._load()
@@ -248,10 +247,8 @@ class Renderer:
         return blob, list(decliner.log)
 
     def _render(self, context: dict[str, Any]) -> bytes:
-        if not self._fast:
-            return self.render_plain(context)
         if self._prepared is None:
-            self._prepared = _Prepared(self.blob, self._cache)
+            return self.render_plain(context)
         return self._prepared.render(context, self.env)
 
     def render_plain(self, context: dict[str, Any]) -> bytes:
