@@ -420,12 +420,6 @@ class _Prepared:
 
 def normalize_docx(blob: bytes) -> bytes:
     """Rewrite a .docx zip with fixed timestamps and order, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src:
+        return _zip([_deflate(info.filename, src.read(info.filename)) for info in src.infolist()])
 
