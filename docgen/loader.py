@@ -15,14 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError as ElementTreeParseError
 
 import openpyxl
+from lxml import etree
 from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.utils import get_column_letter
+from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -124,7 +128,7 @@ def _megabytes(size: int) -> str:
 
 
 class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
-    """A read-only sheet that does not read its stored dimension when opened.
+    """A read-only sheet that reads its cells with `_RowParser` and never its stored dimension.
 
     openpyxl parses the start of every sheet for its <dimension> as the workbook opens, a third of the opening
     time, and `_rows` throws the result away because the stored dimension may be stale (notes, pitfall 13).
@@ -133,23 +137,155 @@ class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
     def _get_size(self) -> None:
         pass
 
+    def _cells_by_row(self, min_col: int, min_row: int, max_col: int | None, max_row: int | None,
+                      values_only: bool = False) -> Any:
+        # openpyxl 3.1's own loop for what `_rows` asks (whole sheets, as cells); other asks go to openpyxl's
+        if max_row is not None or values_only:
+            yield from super()._cells_by_row(min_col, min_row, max_col, max_row, values_only)
+            return
+        empty = (EMPTY_CELL,) * (max_col + 1 - min_col) if max_col is not None else ()
+        counter = min_row
+        with self._get_source() as src:
+            parser = _RowParser(src, self._shared_strings, data_only=self.parent.data_only,
+                                epoch=self.parent.epoch, date_formats=self.parent._date_formats,
+                                timedelta_formats=self.parent._timedelta_formats)
+            for idx, row in parser.parse():
+                for _ in range(counter, idx):  # rows missing from the file are empty
+                    counter += 1
+                    yield empty
+                if counter <= idx:
+                    counter += 1
+                    yield self._get_row(row, min_col, max_col)
+
+
+# lxml, not ElementTree: the whole file is parsed in C.  A workbook is untrusted input: no entities are expanded,
+# no DTD or network is touched, and libxml2's limits on depth and text size stay on.
+_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+        "remove_comments": True, "remove_pis": True}
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _string_content(node: Any) -> str:
+    """Return the plain text of a string item (<si> or <is>) as openpyxl's `Text.from_tree(node).content` does.
+
+    That is the last <t> child, then the last <t> of each run <r>, in order; phonetic runs (<rPh>) are left out.
+    Names are matched without their namespace, as openpyxl matches them.
+    """
+    plain: str | None = None
+    runs: list[str] = []
+    for child in node:
+        tag = etree.QName(child).localname
+        if tag == "t":
+            plain = child.text
+        elif tag == "r":
+            text = None
+            for part in child:
+                if etree.QName(part).localname == "t":
+                    text = part.text
+            if text is not None:
+                runs.append(text)
+    return "".join(runs) if plain is None else plain + "".join(runs)
+
+
+class _RowParser(WorkSheetParser):  # type: ignore[misc]
+    """openpyxl's sheet parser, with the rows read by lxml and the two commonest cells made without detours.
+
+    A form is mostly styled empty cells and typed-in text (inline strings when openpyxl or LibreOffice saved the
+    file); both are built here the way openpyxl's `parse_cell` builds them, which is 3-4 times slower on them.
+    Every other cell — numbers, dates, shared strings, booleans, errors, formulas — goes to openpyxl's own code.
+    """
+
+    def parse(self) -> Any:
+        for _, element in etree.iterparse(self.source, events=("end",), tag=ROW_TAG, **_XML):
+            row = self.parse_row(element)
+            element.clear(keep_tail=False)
+            yield row
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        data_type = element.get("t", "n")
+        if len(element) == 0:
+            value = None
+        elif data_type == "inlineStr" and len(element) == 1 and element[0].tag == _MAIN + "is":
+            data_type, value = "s", _string_content(element[0])
+        else:
+            return super().parse_cell(element)  # type: ignore[no-any-return]
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        style_id = element.get("s", 0)
+        return {"row": row, "column": column, "value": value, "data_type": data_type,
+                "style_id": int(style_id) if style_id else style_id}
+
+
+def _shared_strings(source: Any) -> list[str]:
+    """Read the shared strings table as openpyxl's `read_string_table` does, but leave «_x005F_» alone.
+
+    openpyxl deletes every «x005F_», so a literal «_x0041_» a user typed (saved by Excel as «_x005F_x0041_») would
+    reach `decode_ooxml_escapes` as «_x0041_» and become «A»; inline strings never had that step.
+    """
+    strings: list[str] = []
+    for _, node in etree.iterparse(source, events=("end",), tag=_MAIN + "si", **_XML):
+        strings.append(_string_content(node))
+        node.clear(keep_tail=False)
+    return strings
+
+
+def _number_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]] | None:
+    """Return the indices of the cell styles that show dates and durations, or None without a stylesheet.
+
+    This is the part of openpyxl's `Stylesheet._normalise_numbers` that reading values needs: a number cell is a
+    date when its style's number format is a date format.  Fonts, fills, borders and named styles are not read.
+    """
+    try:
+        src = archive.read("xl/styles.xml")
+    except KeyError:
+        return None
+    root = etree.fromstring(src, etree.XMLParser(**_XML))
+    custom = {int(f.get("numFmtId")): f.get("formatCode")
+              for f in root.iterfind(f"{_MAIN}numFmts/{_MAIN}numFmt")}
+    dates: set[int] = set()
+    durations: set[int] = set()
+    styles = root.findall(f"{_MAIN}cellXfs/{_MAIN}xf")
+    if not styles:
+        return None  # openpyxl keeps its defaults then
+    for index, xf in enumerate(styles):
+        number = int(xf.get("numFmtId", 0))
+        code = custom[number] if number in custom else builtin_format_code(number)
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
 
 class _LeanReader(ExcelReader):  # type: ignore[misc]
     """openpyxl's read-only reader without the parts docgen never reads (openpyxl 3.1).
 
-    Skipped: document properties, custom properties, the theme, each sheet's stored dimension and its
-    relationships (comments, drawings, tables), and chart sheets.  The sheets, shared strings, styles (date formats
-    come from them) and defined names are read exactly as `openpyxl.load_workbook(read_only=True)` reads them.
+    Skipped: document properties, custom properties, the theme, all of the stylesheet but which styles are dates,
+    each sheet's stored dimension and its relationships (comments, drawings, tables), and chart sheets.  The
+    workbook part, sheet list and defined names are openpyxl's own; cells are read by `_RowParser`.
     """
 
-    def read_properties(self) -> None:
-        pass
+    def read(self) -> None:
+        # ExcelReader.read's order, with the skipped steps left out
+        self.read_manifest()
+        self.read_strings()
+        self.read_workbook()
+        styles = _number_styles(self.archive)
+        if styles is not None:
+            self.wb._date_formats, self.wb._timedelta_formats = styles
+        self.read_worksheets()
+        self.parser.assign_names()
 
-    def read_custom(self) -> None:
-        pass
-
-    def read_theme(self) -> None:
-        pass
+    def read_strings(self) -> None:
+        part = self.package.find(SHARED_STRINGS)
+        if part is not None:
+            with self.archive.open(part.PartName[1:]) as src:
+                self.shared_strings = _shared_strings(src)
 
     def read_worksheets(self) -> None:
         for sheet, rel in self.parser.find_sheets():
@@ -186,11 +322,36 @@ def _formula_cells(path: Path) -> set[tuple[str, str]]:
         wb.close()
 
 
+class _BrokenSheet(Exception):
+    """A sheet whose XML cannot be read to the end; `load` names the file."""
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
+
+
+# What reading a sheet's cells raises on a broken or hostile part: lxml and ElementTree on bad XML (and on entity
+# bombs), openpyxl on values that are not what their type says, a shared string index out of range.
+_BROKEN_XML = (etree.LxmlError, ElementTreeParseError, ValueError, TypeError, IndexError, KeyError,
+               zipfile.BadZipFile, OSError)
+
+
 def _rows(ws: Any, min_row: int = 1, max_col: int | None = None) -> Any:
-    """Iterate a read-only sheet's rows to the real end: the stored dimension may be stale (notes, pitfall 13)."""
+    """Iterate a read-only sheet's rows to the real end: the stored dimension may be stale (notes, pitfall 13).
+
+    Cells are parsed as the rows are read, so a broken sheet shows only here; it raises `_BrokenSheet`.
+    """
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()
-    return ws.iter_rows(min_row=min_row, max_col=max_col)
+    rows = ws.iter_rows(min_row=min_row, max_col=max_col)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except _BROKEN_XML as exc:
+            raise _BrokenSheet(ws.title) from exc
+        yield row
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+\d+:[A-Z]+\d+)"')
@@ -535,19 +696,24 @@ def load(path: Path, today: date | None = None) -> Loaded:
     `today` switches on the checks that depend on the date (the report's deadline).
     """
     check_file(path)
-    formulas = _formula_cells(path)
-    wb = _open(path, data_only=True)
     try:
-        spec = detect_spec(wb)
-        if spec is None:
-            expected = " или ".join(f"«{s.form.name}»" for s in SPECS.values())
-            raise WorkbookFileError(
-                path, f"не найден ни один из листов {expected}; создайте книгу командой «docgen new ВИД» "
-                f"(виды: {', '.join(SPECS)})"
-            )
-        return _read(path, wb, spec, formulas, today)
-    finally:
-        wb.close()
+        formulas = _formula_cells(path)
+        wb = _open(path, data_only=True)
+        try:
+            spec = detect_spec(wb)
+            if spec is None:
+                expected = " или ".join(f"«{s.form.name}»" for s in SPECS.values())
+                raise WorkbookFileError(
+                    path, f"не найден ни один из листов {expected}; создайте книгу командой «docgen new ВИД» "
+                    f"(виды: {', '.join(SPECS)})"
+                )
+            return _read(path, wb, spec, formulas, today)
+        finally:
+            wb.close()
+    except _BrokenSheet as exc:
+        reason = type(exc.__cause__).__name__
+        raise WorkbookFileError(path, f"лист «{exc.sheet}» повреждён и не читается ({reason}); откройте книгу в "
+                                      "Excel или LibreOffice Calc и сохраните её заново как .xlsx") from exc.__cause__
 
 
 def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]],

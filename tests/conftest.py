@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -91,3 +92,16 @@ class FakeConverter:
 @pytest.fixture
 def fake_converter() -> FakeConverter:
     return FakeConverter()
+
+
+def with_form_xml(example: Path, folder: Path, change: Callable[[bytes], bytes]) -> Path:
+    """Copy the example with the XML of its form sheet changed."""
+    path = folder / "изменённая.xlsx"
+    with zipfile.ZipFile(example) as src, zipfile.ZipFile(path, "w") as dst:
+        wb = openpyxl.load_workbook(example, read_only=True)
+        form_part = wb["Заявка"]._worksheet_path
+        wb.close()
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, change(data) if info.filename == form_part else data)
+    return path

@@ -21,6 +21,7 @@ from docgen.models import EventDate
 from docgen.profiles import available
 from docgen.schema import ZAYAVKA
 from docgen.text import NBSP
+from tests.conftest import with_form_xml
 
 Edited = Callable[..., Path]
 
@@ -666,3 +667,173 @@ def test_a_chart_sheet_is_skipped_not_fatal(edited: Edited) -> None:
     path = edited(lambda wb: wb.create_chartsheet("Диаграмма"))
     loaded = load(path)
     assert loaded.model is not None and not loaded.errors
+
+
+# A workbook written by hand, as Excel and other tools write it: shared strings with rich and phonetic runs, every
+# cell type, cells and rows without their numbers, a missing row, comments, a prefixed namespace.
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HAND_PARTS = {
+    "[Content_Types].xml": """<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/worksheets/sheet2.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+<Override PartName="/xl/sharedStrings.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
+<Override PartName="/xl/styles.xml"
+ ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
+</Types>""",
+    "_rels/.rels": """<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Target="xl/workbook.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>
+</Relationships>""",
+    "xl/_rels/workbook.xml.rels": """<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Target="worksheets/sheet1.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>
+<Relationship Id="rId2" Target="worksheets/sheet2.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>
+<Relationship Id="rId3" Target="sharedStrings.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
+<Relationship Id="rId4" Target="styles.xml"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"/>
+</Relationships>""",
+    "xl/workbook.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<workbook xmlns="{_MAIN_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<sheets><sheet name="Первый" sheetId="1" r:id="rId1"/><sheet name="Второй" sheetId="2" r:id="rId2"/></sheets>
+</workbook>""",
+    "xl/sharedStrings.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<sst xmlns="{_MAIN_NS}" count="6" uniqueCount="6">
+<si><t>Просто текст &amp; &lt;знаки&gt; «кавычки»</t></si>
+<si><r><rPr><b/><sz val="11"/></rPr><t>Жирное </t></r><r><t xml:space="preserve">и обычное </t></r></si>
+<si><t>Токио</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></si>
+<si><t xml:space="preserve">  с пробелами
+и строкой  </t></si>
+<si><t/></si>
+<si><t>Код _x005F_x0041_ и _x0007_</t></si>
+</sst>""",
+    "xl/styles.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<styleSheet xmlns="{_MAIN_NS}">
+<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy;@"/><numFmt numFmtId="165" formatCode="[h]:mm"/>
+</numFmts>
+<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="1"><fill><patternFill patternType="none"/></fill></fills>
+<borders count="1"><border/></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="5"><xf numFmtId="0" xfId="0"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="164" xfId="0"/><xf numFmtId="165" xfId="0"/><xf numFmtId="4" xfId="0"/></cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>""",
+    "xl/worksheets/sheet1.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<x:worksheet xmlns:x="{_MAIN_NS}"><x:dimension ref="A1:B2"/><x:cols><x:col min="1" max="3" width="20"/></x:cols>
+<x:sheetData>
+<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c>
+<x:c r="C1" t="s"><x:v>2</x:v></x:c><x:c r="D1" t="s"><x:v>3</x:v></x:c><x:c r="E1" t="s"><x:v>4</x:v></x:c>
+<x:c r="F1" t="s"><x:v>5</x:v></x:c></x:row>
+<!-- a comment between rows -->
+<x:row r="2"><x:c r="A2" s="1"><x:v>45062</x:v></x:c><x:c r="B2" s="2"><x:v>45062.5</x:v></x:c>
+<x:c r="C2" s="3"><x:v>1.25</x:v></x:c><x:c r="D2" s="4"><x:v>12.50</x:v></x:c><x:c r="E2"><x:v>7</x:v></x:c>
+<x:c r="F2" t="b"><x:v>1</x:v></x:c><x:c r="G2" t="e"><x:v>#DIV/0!</x:v></x:c>
+<x:c r="H2" t="str"><x:f>A1&amp;"!"</x:f><x:v>Просто текст!</x:v></x:c>
+<x:c r="I2"><x:f t="shared" ref="I2:I3" si="0">E2*2</x:f><x:v>14</x:v></x:c>
+<x:c r="J2" t="d"><x:v>2023-05-12T00:00:00</x:v></x:c><x:c r="K2" s="2"/><x:c r="L2" t="inlineStr"/></x:row>
+<x:row r="5"><x:c r="A5" t="inlineStr"><x:is><x:t>Строчная &lt;b&gt; {{{{ x }}}}</x:t></x:is></x:c>
+<x:c r="B5" t="inlineStr"><x:is><x:r><x:t>два </x:t></x:r><x:r><x:rPr><x:i/></x:rPr><x:t>куска</x:t></x:r></x:is></x:c>
+<x:c r="C5" t="inlineStr"><x:is><x:t>один</x:t><x:t>последний</x:t></x:is></x:c>
+<x:c r="D5" t="inlineStr"><x:f>"формула"</x:f><x:is><x:t>формула</x:t></x:is></x:c></x:row>
+<x:row><x:c t="inlineStr"><x:is><x:t>без номера строки</x:t></x:is></x:c><x:c s="1"><x:v>1</x:v></x:c>
+<x:c r="E6"><x:f t="shared" si="0"/><x:v>8</x:v></x:c></x:row>
+</x:sheetData><x:mergeCells count="1"><x:mergeCell ref="A9:B9"/></x:mergeCells></x:worksheet>""",
+    "xl/worksheets/sheet2.xml": f"""<?xml version="1.0" encoding="UTF-8"?>
+<worksheet xmlns="{_MAIN_NS}"><sheetData/></worksheet>""",
+}
+
+
+def _hand_written(folder: Path, parts: dict[str, str] = _HAND_PARTS) -> Path:
+    path = folder / "hand.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text.encode())
+    return path
+
+
+def _plain_values(path: Path, data_only: bool) -> dict[str, list[tuple[object, ...]]]:
+    plain = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    try:
+        return _all_values(plain)
+    finally:
+        plain.close()
+
+
+@pytest.mark.parametrize("data_only", [True, False])
+def test_lean_reader_reads_every_cell_kind_as_openpyxl(tmp_path: Path, data_only: bool) -> None:
+    path = _hand_written(tmp_path)
+    expected = _plain_values(path, data_only)
+    lean = docgen.loader._open(path, data_only=data_only)
+    try:
+        got = _all_values(lean)
+    finally:
+        lean.close()
+    # the one deliberate difference: openpyxl drops «x005F_» from shared strings (see _shared_strings)
+    assert got["Первый"][0][5] == ("Код _x005F_x0041_ и _x0007_", "s")
+    assert expected["Первый"][0][5] == ("Код _x0041_ и _x0007_", "s")
+    expected["Первый"][0] = (*expected["Первый"][0][:5], got["Первый"][0][5])
+    assert got == expected
+    first = got["Первый"]
+    assert first[0][:5] == (("Просто текст & <знаки> «кавычки»", "s"), ("Жирное и обычное ", "s"), ("Токио", "s"),
+                            ("  с пробелами\nи строкой  ", "s"), ("", "s"))
+    assert first[1][:4] == ((datetime(2023, 5, 16), "d"), (datetime(2023, 5, 16, 12), "d"),
+                            (timedelta(hours=30), "d"), (12.5, "n"))
+    assert first[2] == first[3] == ()  # rows 3 and 4 are not in the file
+    assert first[4][:3] == (("Строчная <b> {{ x }}", "s"), ("два куска", "s"), ("последний", "s"))
+    assert first[5][:2] == (("без номера строки", "s"), (datetime(1900, 1, 1), "d"))
+
+
+def test_a_literal_x005f_escape_typed_in_excel_stays_literal(tmp_path: Path) -> None:
+    parts = dict(_HAND_PARTS)
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace("Первый", FORM)
+    path = _hand_written(tmp_path, parts)
+    wb = docgen.loader._open(path, data_only=True)
+    try:
+        cell = next(docgen.loader._rows(wb[FORM]))[5]
+        assert docgen.loader._text(cell.value) == "Код _x0041_ и"  # the control character _x0007_ is dropped
+    finally:
+        wb.close()
+
+
+def test_a_workbook_without_styles_reads_numbers_as_numbers(tmp_path: Path) -> None:
+    parts = {name: text for name, text in _HAND_PARTS.items() if name != "xl/styles.xml"}
+    path = _hand_written(tmp_path, parts)
+    expected = _plain_values(path, True)
+    lean = docgen.loader._open(path, data_only=True)
+    try:
+        got = _all_values(lean)
+    finally:
+        lean.close()
+    assert got["Первый"][1][0] == (45062, "n")
+    assert got["Первый"][1:] == expected["Первый"][1:]
+
+
+_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+           + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), bytes([97 + i]).join([b"&", b";"]) * 10)
+                      for i in range(8))
+           + b"]>")
+
+
+@pytest.mark.parametrize(("name", "change"), [
+    ("truncated", lambda xml: xml[: len(xml) // 2]),
+    ("entity bomb", lambda xml: _LAUGHS + xml.split(b"?>", 1)[-1].replace(b"<sheetData>", b"<sheetData>&i;", 1)),
+])
+def test_a_broken_sheet_is_a_russian_error_naming_it(example: Path, tmp_path: Path, name: str,
+                                                     change: Callable[[bytes], bytes]) -> None:
+    path = with_form_xml(example, tmp_path, change)
+    with pytest.raises(WorkbookFileError) as caught:
+        load(path)
+    assert "лист «Заявка» повреждён" in str(caught.value), name
+    assert "сохраните её заново" in str(caught.value)

@@ -12,7 +12,7 @@ from docx import Document
 
 from docgen.errors import ConversionError, OutputError, OutputExistsError, WorkbookFileError, WorkbookInvalidError
 from docgen.pipeline import expand, render_many
-from tests.conftest import FakeConverter
+from tests.conftest import FakeConverter, with_form_xml
 
 STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
 
@@ -150,6 +150,16 @@ def test_batch_reports_failures_and_completes_the_rest(example: Path, tmp_path: 
     assert len(names) == 6 and not any("№ 3 " in n for n in names)  # nothing of the failed one, nothing partial
     assert progress[-1] == ("pdf", 4, 4, 1)
     assert ("docx", 5, 5, 1) in progress
+
+
+def test_a_workbook_with_a_broken_sheet_fails_alone(example: Path, tmp_path: Path) -> None:
+    # the sheet's XML breaks off only when its rows are read, inside a render process
+    broken = with_form_xml(example, tmp_path, lambda xml: xml[: len(xml) // 2])
+    outcomes = render_many([broken, example], tmp_path / "out", converter_factory=FakeConverter, workers=2)
+    assert [o.ok for o in outcomes] == [False, True]
+    assert isinstance(outcomes[0].error, WorkbookFileError)
+    assert "лист «Заявка» повреждён" in str(outcomes[0].error)
+    assert names(tmp_path / "out") == [f"{STEM}.docx", f"{STEM}.pdf"]
 
 
 def test_outcome_carries_what_a_manifest_needs(example: Path, tmp_path: Path) -> None:
