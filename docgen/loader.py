@@ -26,7 +26,7 @@ from openpyxl.utils import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -193,6 +193,8 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
     A form is mostly styled empty cells and typed-in text (inline strings when openpyxl or LibreOffice saved the
     file); both are built here the way openpyxl's `parse_cell` builds them, which is 3-4 times slower on them.
     Every other cell — numbers, dates, shared strings, booleans, errors, formulas — goes to openpyxl's own code.
+    One difference: reading values (data_only), a formula saved without its value has data_type "f" and value
+    None, where openpyxl gives an empty cell; the reader reports it, so no second pass over formulas is needed.
     """
 
     def parse(self) -> Any:
@@ -208,7 +210,11 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
         elif data_type == "inlineStr" and len(element) == 1 and element[0].tag == _MAIN + "is":
             data_type, value = "s", _string_content(element[0])
         else:
-            return super().parse_cell(element)  # type: ignore[no-any-return]
+            cell: dict[str, Any] = super().parse_cell(element)
+            if self.data_only and cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                # openpyxl reads a formula nobody calculated as an empty cell; the reader must tell the user instead
+                cell["data_type"] = "f"
+            return cell
         coordinate = element.get("r")
         if coordinate:
             row, column = coordinate_to_tuple(coordinate)
@@ -306,20 +312,6 @@ def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
         raise WorkbookFileError(path, "файл повреждён, openpyxl не смог его прочитать") from exc
     except Exception as exc:  # lxml/defusedxml raise their own types for broken or hostile XML
         raise WorkbookFileError(path, f"файл повреждён ({type(exc).__name__})") from exc
-
-
-def _formula_cells(path: Path) -> set[tuple[str, str]]:
-    """Return (sheet, coordinate) of every formula cell; cheap when the workbook has none."""
-    with zipfile.ZipFile(path) as zf:
-        if not any(re.search(rb"<(?:\w+:)?f[ >/]", zf.read(n)) for n in zf.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            return set()
-    wb = _open(path, data_only=False)
-    try:
-        return {(ws.title, c.coordinate) for ws in wb.worksheets for row in _rows(ws) for c in row
-                if c.data_type == "f" and hasattr(c, "coordinate")}
-    finally:
-        wb.close()
 
 
 class _BrokenSheet(Exception):
@@ -499,10 +491,9 @@ def _is_empty(value: Any) -> bool:
 class _Reader:
     """Collect values and problems from one open workbook following one spec."""
 
-    def __init__(self, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]]) -> None:
+    def __init__(self, wb: openpyxl.Workbook, spec: WorkbookSpec) -> None:
         self.wb = wb
         self.spec = spec
-        self.formulas = formulas
         self.epoch: datetime = wb.epoch
         self.problems: list[Problem] = []
         self.cells: dict[Loc, CellRef] = {}
@@ -520,7 +511,7 @@ class _Reader:
         ref = CellRef(ws.title, row, letter, column.label)
         self.cells[loc] = ref
         value = cell.value
-        if (ws.title, f"{letter}{row}") in self.formulas and value is None:
+        if value is None and getattr(cell, "data_type", None) == "f":  # see _RowParser
             self.failed.add(loc)
             self.problem("формула без сохранённого значения: откройте файл в Excel или LibreOffice Calc "
                          "и сохраните его, чтобы в ячейке появилось значение", ref)
@@ -697,7 +688,6 @@ def load(path: Path, today: date | None = None) -> Loaded:
     """
     check_file(path)
     try:
-        formulas = _formula_cells(path)
         wb = _open(path, data_only=True)
         try:
             spec = detect_spec(wb)
@@ -707,7 +697,7 @@ def load(path: Path, today: date | None = None) -> Loaded:
                     path, f"не найден ни один из листов {expected}; создайте книгу командой «docgen new ВИД» "
                     f"(виды: {', '.join(SPECS)})"
                 )
-            return _read(path, wb, spec, formulas, today)
+            return _read(path, wb, spec, today)
         finally:
             wb.close()
     except _BrokenSheet as exc:
@@ -716,9 +706,8 @@ def load(path: Path, today: date | None = None) -> Loaded:
                                       "Excel или LibreOffice Calc и сохраните её заново как .xlsx") from exc.__cause__
 
 
-def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, formulas: set[tuple[str, str]],
-          today: date | None) -> Loaded:
-    reader = _Reader(wb, spec, formulas)
+def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | None) -> Loaded:
+    reader = _Reader(wb, spec)
     paper = PAPERS[spec.kind]
     data: dict[str, Any] = {}
     if spec.form.name not in wb.sheetnames:

@@ -654,7 +654,13 @@ def test_lean_reader_reads_what_load_workbook_reads(edited: Edited, data_only: b
     plain = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     try:
         assert lean.sheetnames == plain.sheetnames
-        assert _all_values(lean) == _all_values(plain)
+        got, expected = _all_values(lean), _all_values(plain)
+        if data_only:  # the one deliberate difference: a formula saved without its value is marked, not blank
+            assert got[ROADMAP][2][2] == (None, "f")
+            assert expected[ROADMAP][2][2] == (None, "n")
+            row = expected[ROADMAP][2]
+            expected[ROADMAP][2] = (*row[:2], (None, "f"), *row[3:])
+        assert got == expected
         assert isinstance(lean[FORM]["B5"].value, datetime)
         assert lean.epoch == plain.epoch
     finally:
