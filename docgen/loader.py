@@ -201,6 +201,8 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
         for _, element in etree.iterparse(self.source, events=("end",), tag=ROW_TAG, **_XML):
             row = self.parse_row(element)
             element.clear(keep_tail=False)
+            while element.getprevious() is not None:  # rows already read: a long sheet keeps no tree behind
+                del element.getparent()[0]
             yield row
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
@@ -630,8 +632,11 @@ class _Reader:
         data[sheet.key] = records
 
 
+_BLANKS = re.compile(r"[\s\u00a0]+")
+
+
 def _norm(label: str) -> str:
-    return re.sub(r"[\s\u00a0]+", " ", label).strip().rstrip(":*").strip().lower().replace("ё", "е")
+    return _BLANKS.sub(" ", label).strip().rstrip(":*").strip().lower().replace("ё", "е")
 
 
 def _loc(key: str) -> Loc:

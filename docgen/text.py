@@ -35,6 +35,8 @@ def decode_ooxml_escapes(value: str) -> str:
     Excel writes characters XML cannot hold (control characters) as _xHHHH_, and a literal «_x0041_» typed by a
     user as «_x005F_x0041_»; decoding left to right restores both correctly.
     """
+    if "_x" not in value:
+        return value
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
@@ -45,6 +47,15 @@ def clean_cell_text(value: str) -> str:
     both become "\\n" so docxtpl renders one line break, not a stray character.  Runs of ordinary spaces inside a
     line collapse to one; non-breaking spaces are kept because users type them on purpose.
     """
+    if value.isprintable() and "  " not in value and value == value.strip():
+        # One line of printable text, single ASCII spaces, no blanks at the edges (most cells): nothing to clean.
+        # isprintable() is False for every control character, newline, tab and non-ASCII space.
+        return value
+    return _clean(value)
+
+
+def _clean(value: str) -> str:
+    """Clean a cell's text the long way; `clean_cell_text` skips this for text that has nothing to clean."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
