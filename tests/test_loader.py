@@ -777,15 +777,19 @@ def _plain_values(path: Path, data_only: bool) -> dict[str, list[tuple[object, .
         plain.close()
 
 
+def _lean_values(path: Path, data_only: bool) -> dict[str, list[tuple[object, ...]]]:
+    lean = docgen.loader._open(path, data_only=data_only)
+    try:
+        return _all_values(lean)
+    finally:
+        lean.close()
+
+
 @pytest.mark.parametrize("data_only", [True, False])
 def test_lean_reader_reads_every_cell_kind_as_openpyxl(tmp_path: Path, data_only: bool) -> None:
     path = _hand_written(tmp_path)
     expected = _plain_values(path, data_only)
-    lean = docgen.loader._open(path, data_only=data_only)
-    try:
-        got = _all_values(lean)
-    finally:
-        lean.close()
+    got = _lean_values(path, data_only)
     # the one deliberate difference: openpyxl drops «x005F_» from shared strings (see _shared_strings)
     assert got["Первый"][0][5] == ("Код _x005F_x0041_ и _x0007_", "s")
     assert expected["Первый"][0][5] == ("Код _x0041_ и _x0007_", "s")
@@ -817,11 +821,7 @@ def test_a_workbook_without_styles_reads_numbers_as_numbers(tmp_path: Path) -> N
     parts = {name: text for name, text in _HAND_PARTS.items() if name != "xl/styles.xml"}
     path = _hand_written(tmp_path, parts)
     expected = _plain_values(path, True)
-    lean = docgen.loader._open(path, data_only=True)
-    try:
-        got = _all_values(lean)
-    finally:
-        lean.close()
+    got = _lean_values(path, True)
     assert got["Первый"][1][0] == (45062, "n")
     assert got["Первый"][1:] == expected["Первый"][1:]
 
