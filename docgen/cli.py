@@ -345,6 +345,7 @@ def _summary(outcomes: list[Outcome], failed: list[Outcome], seconds: float) -> 
         click.echo("Не сделано:")
         for outcome in failed:
             reason = str(outcome.error).splitlines()[0] if outcome.error else ""
+            reason = reason.removeprefix(f"Файл «{outcome.source.name}»: ")  # the line names the file already
             click.echo(f"  • {outcome.source.name}: {reason}")
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from docgen.loader import load
-from tests.conftest import FakeConverter, run
+from tests.conftest import FakeConverter, run, with_form_xml
 
 STEM = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
 
@@ -118,6 +118,17 @@ def test_render_refuses_invalid_workbook_and_writes_nothing(
     assert "Лист «Заявка», строка 11, столбец B («Тема стажировки»): не заполнено" in result.output
     assert "Готово: 0 из 1, с ошибками: 1." in result.output
     assert list(out.iterdir()) == []
+
+
+def test_render_summary_names_a_broken_sheet_once(example: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", FakeConverter)
+    broken = with_form_xml(example, tmp_path, lambda xml: xml[: len(xml) // 2])
+    result = run("render", str(broken), str(example), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert ("  • изменённая.xlsx: лист «Заявка» повреждён и не читается (XMLSyntaxError); откройте книгу в Excel "
+            "или LibreOffice Calc и сохраните её заново как .xlsx") in result.output.splitlines()
+    assert "Готово: 1 из 2, с ошибками: 1." in result.output
 
 
 def test_render_without_libreoffice_says_how_to_get_it(
