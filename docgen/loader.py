@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -158,11 +159,28 @@ class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
                     yield self._get_row(row, min_col, max_col)
 
 
-# lxml, not ElementTree: the whole file is parsed in C.  A workbook is untrusted input: no entities are expanded,
-# no DTD or network is touched, and libxml2's limits on depth and text size stay on.
+# lxml, not ElementTree: the whole file is parsed in C.  A workbook is untrusted input: no external DTD or
+# network is touched, libxml2's limits on depth, text size and entity amplification stay on, and a part that
+# declares a DTD at all is refused (`_refuse_dtd`), as defusedxml refuses it in the parts openpyxl reads.
 _XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
         "remove_comments": True, "remove_pis": True}
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+class _ForbiddenXml(ValueError):
+    """A workbook part with a DTD: Excel never writes one, and its entities would hide or change text."""
+
+    def __init__(self) -> None:
+        super().__init__("в XML есть объявление DTD, какого в книгах Excel не бывает")
+
+
+def _refuse_dtd(element: Any) -> None:
+    if element.getroottree().docinfo.internalDTD is not None:
+        raise _ForbiddenXml
+
+
+def _local(element: Any) -> str:
+    return str(etree.QName(element).localname)
 
 
 def _string_content(node: Any) -> str:
@@ -174,13 +192,13 @@ def _string_content(node: Any) -> str:
     plain: str | None = None
     runs: list[str] = []
     for child in node:
-        tag = etree.QName(child).localname
+        tag = _local(child)
         if tag == "t":
             plain = child.text
         elif tag == "r":
             text = None
             for part in child:
-                if etree.QName(part).localname == "t":
+                if _local(part) == "t":
                     text = part.text
             if text is not None:
                 runs.append(text)
@@ -199,6 +217,8 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
 
     def parse(self) -> Any:
         for _, element in etree.iterparse(self.source, events=("end",), tag=ROW_TAG, **_XML):
+            if self.row_counter == 0:
+                _refuse_dtd(element)
             row = self.parse_row(element)
             element.clear(keep_tail=False)
             while element.getprevious() is not None:  # rows already read: a long sheet keeps no tree behind
@@ -213,8 +233,10 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
             data_type, value = "s", _string_content(element[0])
         else:
             cell: dict[str, Any] = super().parse_cell(element)
-            if self.data_only and cell["value"] is None and element.find(FORMULA_TAG) is not None:
-                # openpyxl reads a formula nobody calculated as an empty cell; the reader must tell the user instead
+            if (self.data_only and cell["value"] is None and element.find(FORMULA_TAG) is not None
+                    and data_type != "str"):
+                # openpyxl reads a formula nobody calculated as an empty cell; the reader must tell the user instead.
+                # t="str" says it was calculated, to an empty text: a blank cell, as openpyxl reads it.
                 cell["data_type"] = "f"
             return cell
         coordinate = element.get("r")
@@ -237,6 +259,8 @@ def _shared_strings(source: Any) -> list[str]:
     """
     strings: list[str] = []
     for _, node in etree.iterparse(source, events=("end",), tag=_MAIN + "si", **_XML):
+        if not strings:
+            _refuse_dtd(node)
         strings.append(_string_content(node))
         node.clear(keep_tail=False)
     return strings
@@ -253,11 +277,17 @@ def _number_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]] | None
     except KeyError:
         return None
     root = etree.fromstring(src, etree.XMLParser(**_XML))
-    custom = {int(f.get("numFmtId")): f.get("formatCode")
-              for f in root.iterfind(f"{_MAIN}numFmts/{_MAIN}numFmt")}
+    _refuse_dtd(root)
+    # Children are matched by local name and a repeated list replaces the one before, as openpyxl's from_tree does.
+    custom: dict[int, str] = {}
+    styles: list[Any] = []
+    for child in root:
+        if _local(child) == "numFmts":
+            custom = {int(f.get("numFmtId")): f.get("formatCode") for f in child if _local(f) == "numFmt"}
+        elif _local(child) == "cellXfs":
+            styles = [xf for xf in child if _local(xf) == "xf"]
     dates: set[int] = set()
     durations: set[int] = set()
-    styles = root.findall(f"{_MAIN}cellXfs/{_MAIN}xf")
     if not styles:
         return None  # openpyxl keeps its defaults then
     for index, xf in enumerate(styles):
@@ -327,7 +357,7 @@ class _BrokenSheet(Exception):
 # What reading a sheet's cells raises on a broken or hostile part: lxml and ElementTree on bad XML (and on entity
 # bombs), openpyxl on values that are not what their type says, a shared string index out of range.
 _BROKEN_XML = (etree.LxmlError, ElementTreeParseError, ValueError, TypeError, IndexError, KeyError,
-               zipfile.BadZipFile, OSError)
+               zipfile.BadZipFile, zlib.error, OSError)
 
 
 def _rows(ws: Any, min_row: int = 1, max_col: int | None = None) -> Any:
@@ -356,8 +386,11 @@ def _merged_ranges(wb: openpyxl.Workbook, ws: Any) -> list[CellRange]:
     if not hasattr(ws, "_worksheet_path"):
         return list(ws.merged_cells.ranges)
     # openpyxl keeps the archive and each sheet's path privately (openpyxl 3.1); a test covers merged cells.
-    xml = wb._archive.read(ws._worksheet_path)
-    return [CellRange(ref.decode()) for ref in _MERGE.findall(xml)]
+    try:
+        xml = wb._archive.read(ws._worksheet_path)
+        return [CellRange(ref.decode()) for ref in _MERGE.findall(xml)]
+    except _BROKEN_XML as exc:  # a range like A1:ZZZZ9 or B3:A1, or a part that does not unpack
+        raise _BrokenSheet(ws.title) from exc
 
 
 # --- cells -----------------------------------------------------------------------------------------------------
@@ -706,7 +739,8 @@ def load(path: Path, today: date | None = None) -> Loaded:
         finally:
             wb.close()
     except _BrokenSheet as exc:
-        reason = type(exc.__cause__).__name__
+        cause = exc.__cause__
+        reason = str(cause) if isinstance(cause, _ForbiddenXml) else type(cause).__name__
         raise WorkbookFileError(path, f"лист «{exc.sheet}» повреждён и не читается ({reason}); откройте книгу в "
                                       "Excel или LibreOffice Calc и сохраните её заново как .xlsx") from exc.__cause__
 

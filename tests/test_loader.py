@@ -843,3 +843,64 @@ def test_a_broken_sheet_is_a_russian_error_naming_it(example: Path, tmp_path: Pa
         load(path)
     assert "лист «Заявка» повреждён" in str(caught.value), name
     assert "сохраните её заново" in str(caught.value)
+
+
+def test_a_sheet_declaring_entities_is_refused_not_read_short(example: Path, tmp_path: Path) -> None:
+    # lxml would drop the text after «&x;» silently; a DTD has no business in a workbook part
+    def declare(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[-1]
+        return b'<!DOCTYPE worksheet [<!ENTITY x "INJ">]>' + body.replace(b"<t>tomsk</t>", b"<t>tom&x;sk</t>", 1)
+
+    with pytest.raises(WorkbookFileError) as caught:
+        load(with_form_xml(example, tmp_path, declare))
+    assert "лист «Заявка» повреждён и не читается (в XML есть объявление DTD" in str(caught.value)
+
+
+def test_shared_strings_declaring_entities_are_refused(tmp_path: Path) -> None:
+    parts = dict(_HAND_PARTS)
+    sst = parts["xl/sharedStrings.xml"].split("?>", 1)[1]
+    parts["xl/sharedStrings.xml"] = '<!DOCTYPE sst [<!ENTITY x "INJ">]>' + sst.replace("Токио", "То&x;кио")
+    with pytest.raises(WorkbookFileError):
+        docgen.loader._open(_hand_written(tmp_path, parts), data_only=True)
+
+
+def test_styles_are_matched_by_local_name_as_openpyxl_does(tmp_path: Path) -> None:
+    parts = dict(_HAND_PARTS)
+    parts["xl/styles.xml"] = parts["xl/styles.xml"].replace(f' xmlns="{_MAIN_NS}"', "")  # no namespace at all
+    path = _hand_written(tmp_path, parts)
+    got, expected = _lean_values(path, True), _plain_values(path, True)
+    assert got["Первый"][1] == expected["Первый"][1]
+    assert got["Первый"][1][0] == (datetime(2023, 5, 16), "d")
+
+
+def test_a_bad_merged_range_is_a_broken_sheet(edited: Edited, tmp_path: Path) -> None:
+    path = edited(lambda wb: wb[FORM].merge_cells("A40:B40"))
+    broken = tmp_path / "диапазон.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename).replace(b'ref="A40:B40"', b'ref="B40:A1"'))
+    with pytest.raises(WorkbookFileError) as caught:
+        load(broken)
+    assert "лист «Заявка» повреждён" in str(caught.value)
+
+
+def test_a_sheet_that_does_not_unpack_is_a_russian_error(example: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "не распаковывается.xlsx"
+    shutil.copy(example, broken)
+    with zipfile.ZipFile(broken) as zf:
+        part = zf.getinfo(docgen.loader._open(example, data_only=True)[FORM]._worksheet_path)
+    start = part.header_offset + 30 + len(part.filename.encode()) + len(part.extra)
+    data = bytearray(broken.read_bytes())
+    data[start + part.compress_size // 3: start + part.compress_size // 3 + 64] = b"\xff" * 64
+    broken.write_bytes(bytes(data))
+    with pytest.raises(WorkbookFileError):
+        load(broken)
+
+
+def test_a_formula_calculated_to_empty_text_is_a_blank_cell(edited: Edited) -> None:
+    row = form_row("org.head_position")
+    path = edited(lambda wb: wb[FORM].__setitem__(f"B{row}", '=""'))
+    patch_formula_cell(path, f"B{row}", 't="str"', "")
+    problem = only_error(load(path))
+    assert where(problem) == (FORM, row, "B", "Должность руководителя")
+    assert problem.message == "не заполнено; это обязательное поле"
