@@ -216,8 +216,9 @@ class _RowParser(WorkSheetParser):  # type: ignore[misc]
     """
 
     def parse(self) -> Any:
-        for _, element in etree.iterparse(self.source, events=("end",), tag=ROW_TAG, **_XML):
-            if self.row_counter == 0:
+        rows = etree.iterparse(self.source, events=("end",), tag=ROW_TAG, **_XML)
+        for index, (_, element) in enumerate(rows):
+            if index == 0:
                 _refuse_dtd(element)
             row = self.parse_row(element)
             element.clear(keep_tail=False)
@@ -286,10 +287,10 @@ def _number_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]] | None
             custom = {int(f.get("numFmtId")): f.get("formatCode") for f in child if _local(f) == "numFmt"}
         elif _local(child) == "cellXfs":
             styles = [xf for xf in child if _local(xf) == "xf"]
-    dates: set[int] = set()
-    durations: set[int] = set()
     if not styles:
         return None  # openpyxl keeps its defaults then
+    dates: set[int] = set()
+    durations: set[int] = set()
     for index, xf in enumerate(styles):
         number = int(xf.get("numFmtId", 0))
         code = custom[number] if number in custom else builtin_format_code(number)
@@ -340,6 +341,8 @@ def _open(path: Path, *, data_only: bool) -> openpyxl.Workbook:
         reader = _LeanReader(path, read_only=True, data_only=data_only)
         reader.read()
         return reader.wb
+    except _ForbiddenXml as exc:  # in the shared strings or the styles; a sheet's shows in `_rows`
+        raise WorkbookFileError(path, f"файл повреждён: {exc}") from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
         raise WorkbookFileError(path, "файл повреждён, openpyxl не смог его прочитать") from exc
     except Exception as exc:  # lxml/defusedxml raise their own types for broken or hostile XML

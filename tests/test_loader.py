@@ -860,8 +860,9 @@ def test_shared_strings_declaring_entities_are_refused(tmp_path: Path) -> None:
     parts = dict(_HAND_PARTS)
     sst = parts["xl/sharedStrings.xml"].split("?>", 1)[1]
     parts["xl/sharedStrings.xml"] = '<!DOCTYPE sst [<!ENTITY x "INJ">]>' + sst.replace("Токио", "То&x;кио")
-    with pytest.raises(WorkbookFileError):
+    with pytest.raises(WorkbookFileError) as caught:
         docgen.loader._open(_hand_written(tmp_path, parts), data_only=True)
+    assert "файл повреждён: в XML есть объявление DTD" in str(caught.value)
 
 
 def test_styles_are_matched_by_local_name_as_openpyxl_does(tmp_path: Path) -> None:
