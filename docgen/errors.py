@@ -167,10 +167,11 @@ class ConverterMissingError(ConversionError):
 
     exit_code = 2
 
-    def __init__(self) -> None:
+    def __init__(self, reason: str | None = None) -> None:
         super().__init__(
             "—",
-            "не найден LibreOffice (soffice). Установите его командой «make demo» "
+            reason or "не найден LibreOffice (soffice). Установите его командой «make demo» (в Windows и macOS — "
+            "с libreoffice.org) или укажите путь к soffice в переменной DOCGEN_SOFFICE; "
             "или выберите только .docx: --format docx",
         )
 

@@ -23,13 +23,14 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from docgen.errors import ConversionError, ConverterMissingError
 
@@ -63,8 +64,54 @@ def chunk_size(files: int, workers: int, limit: int) -> int:
     return max(1, -(-files // (workers * rounds)))
 
 
+SOFFICE_ENV = "DOCGEN_SOFFICE"
+
+
+def _usual_places() -> list[Path]:
+    """Return where LibreOffice's installers put soffice when it is not on PATH (Windows, macOS, Linux)."""
+    places: list[Path] = []
+    for variable in ("PROGRAMFILES", "PROGRAMFILES(X86)", "PROGRAMW6432", "LOCALAPPDATA"):
+        root = os.environ.get(variable)
+        if root:
+            places.append(Path(root) / "LibreOffice" / "program" / "soffice.exe")
+            places.append(Path(root) / "Programs" / "LibreOffice" / "program" / "soffice.exe")
+    places += [
+        Path("C:/Program Files/LibreOffice/program/soffice.exe"),
+        Path("C:/Program Files (x86)/LibreOffice/program/soffice.exe"),
+        Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+        Path.home() / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice",
+        Path("/usr/lib/libreoffice/program/soffice"),
+        Path("/usr/lib64/libreoffice/program/soffice"),
+        Path("/usr/local/bin/soffice"),
+        Path("/snap/bin/libreoffice"),
+        Path("/var/lib/flatpak/exports/bin/org.libreoffice.LibreOffice"),
+    ]
+    # the official tarballs install into /opt/libreofficeX.Y; the newest version first
+    places += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
+    return places
+
+
 def find_soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """Return the soffice to run: $DOCGEN_SOFFICE, else soffice on PATH, else the usual install places.
+
+    A $DOCGEN_SOFFICE that names no program is an error, not a silent fall-back to another LibreOffice.
+    """
+    configured = os.environ.get(SOFFICE_ENV, "").strip().strip('"')
+    if configured:
+        found = shutil.which(configured)
+        if found is None:
+            raise ConverterMissingError(
+                f"в переменной {SOFFICE_ENV} указан «{configured}», но такой программы нет; укажите полный путь "
+                "к soffice (soffice.exe в Windows) или уберите переменную"
+            )
+        return found
+    on_path = shutil.which("soffice") or shutil.which("libreoffice")
+    if on_path:
+        return on_path
+    for place in _usual_places():
+        if place.is_file() and os.access(place, os.X_OK):
+            return str(place)
+    return None
 
 
 def pdf_is_complete(path: Path) -> bool:
@@ -262,7 +309,7 @@ class LibreOfficeConverter:
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall soffice
             try:
                 proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        env=env, start_new_session=True)
+                                        env=env, **_new_group())
             except OSError as exc:
                 raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
             run.timed_out = self._wait(proc, list(expected.values()))
@@ -284,8 +331,23 @@ class LibreOfficeConverter:
         return run
 
 
+def _new_group() -> dict[str, Any]:
+    """Return Popen's arguments that start soffice in a process group of its own, so `_kill` can end the group."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
 def _kill(proc: subprocess.Popen[bytes]) -> None:
-    """Kill soffice and everything it started (soffice is a wrapper around soffice.bin)."""
+    """Kill soffice and everything it started (soffice is a wrapper around soffice.bin).
+
+    POSIX kills the process group; Windows has no groups to signal, and `taskkill /T` ends the tree instead.
+    """
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        proc.kill()
+        return
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
+from docx.opc.constants import CONTENT_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
-from docx.opc.pkgwriter import _ContentTypesItem
+from docx.opc.spec import default_content_types
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
@@ -38,7 +39,11 @@ from docgen.declension import CASES, Decliner, Form, make_filters
 from docgen.errors import RenderError, TemplateContractError, TemplateError
 from docgen.text import format_date, format_date_words, tie_numbers
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "docx"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# In a checkout the templates are read where a clerk edits them; an installed wheel has its copy inside the package
+# (setup.py puts templates/docx there).
+TEMPLATE_DIR = (_CHECKOUT / "templates" / "docx" if (_CHECKOUT / "pyproject.toml").is_file()
+                and (_CHECKOUT / "templates" / "docx").is_dir() else Path(__file__).resolve().parent / "templates")
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into tabs and breaks
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl 0.20's paragraph pattern in it
@@ -314,6 +319,33 @@ def _zip(members: list[_Member]) -> bytes:
     return bytes(out + central + end)
 
 
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _content_types(parts: list[Any]) -> bytes:
+    """Return [Content_Types].xml for `parts` exactly as python-docx 1.x writes it when it saves.
+
+    python-docx has this only as a private class (`docx.opc.pkgwriter._ContentTypesItem`); these few lines keep
+    docgen on public names.  A part whose extension and type are one of OPC's defaults is covered by a <Default>
+    for its extension (lower case), any other by an <Override>; both sorted.  tests/test_render.py fails loudly
+    if python-docx ever writes it differently: it compares every document's bytes with python-docx's own save.
+    """
+    defaults = {"rels": CONTENT_TYPE.OPC_RELATIONSHIPS, "xml": CONTENT_TYPE.XML}
+    overrides: dict[str, str] = {}
+    for part in parts:
+        ext = part.partname.ext.lower()
+        if (ext, part.content_type) in default_content_types:
+            defaults[ext] = part.content_type
+        else:
+            overrides[str(part.partname)] = part.content_type
+    root = etree.Element(_TYPES + "Types", nsmap={None: _TYPES[1:-1]})
+    for ext in sorted(defaults):
+        etree.SubElement(root, _TYPES + "Default", Extension=ext, ContentType=defaults[ext])
+    for name in sorted(overrides):
+        etree.SubElement(root, _TYPES + "Override", PartName=name, ContentType=overrides[name])
+    return bytes(serialize_part_xml(root))
+
+
 def _members(package: Any, blob_of: Callable[[Any], bytes]) -> list[tuple[str, bytes]]:
     """List a package's zip members in python-docx's order (OpcPackage.save, PackageWriter.write, python-docx 1.x).
 
@@ -323,7 +355,7 @@ def _members(package: Any, blob_of: Callable[[Any], bytes]) -> list[tuple[str, b
     for part in parts:
         part.before_marshal()
     members = [
-        (CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob),  # type: ignore[no-untyped-call]
+        (CONTENT_TYPES_URI.membername, _content_types(parts)),
         (PACKAGE_URI.rels_uri.membername, package.rels.xml),
     ]
     for part in parts:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import ConverterMissingError
-from docgen.pdf import BATCH_LIMIT, PDFA_FILTER, LibreOfficeConverter, chunk_size, pdf_is_complete
+from docgen.pdf import BATCH_LIMIT, PDFA_FILTER, LibreOfficeConverter, chunk_size, find_soffice, pdf_is_complete
 
 FAKE = [sys.executable, str(Path(__file__).resolve().parent / "fixtures" / "fake_soffice.py")]
 
@@ -145,3 +145,44 @@ def test_soffice_that_cannot_start_fails_every_file_without_hanging(tmp_path: Pa
 ])
 def test_chunks_are_even_across_workers(files: int, workers: int, limit: int, size: int) -> None:
     assert chunk_size(files, workers, limit) == size <= limit
+
+
+def _program(folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def test_docgen_soffice_names_the_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = _program(tmp_path, "my-soffice")
+    monkeypatch.setenv("DOCGEN_SOFFICE", str(mine))
+    assert find_soffice() == str(mine)
+    assert LibreOfficeConverter().command == [str(mine)]
+
+
+def test_docgen_soffice_naming_nothing_is_an_error_not_another_libreoffice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCGEN_SOFFICE", str(tmp_path / "нет-такого" / "soffice"))
+    with pytest.raises(ConverterMissingError, match=r"в переменной DOCGEN_SOFFICE указан «.*нет-такого.*soffice»"):
+        LibreOfficeConverter()
+
+
+def test_soffice_off_path_is_found_in_the_usual_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As on Windows: LibreOffice installed under %ProgramFiles% and not on PATH.
+    program = tmp_path / "Program Files" / "LibreOffice" / "program"
+    program.mkdir(parents=True)
+    soffice = _program(program, "soffice.exe")
+    monkeypatch.delenv("DOCGEN_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("PROGRAMFILES", str(tmp_path / "Program Files"))
+    assert find_soffice() == str(soffice)
+
+
+def test_no_soffice_anywhere_says_how_to_point_at_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf._usual_places", list)
+    monkeypatch.delenv("DOCGEN_SOFFICE", raising=False)
+    monkeypatch.setenv("PATH", "")
+    assert find_soffice() is None
+    with pytest.raises(ConverterMissingError, match="DOCGEN_SOFFICE"):
+        LibreOfficeConverter()

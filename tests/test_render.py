@@ -293,3 +293,20 @@ def test_resolve_listing_equals_docxtpl(xml: str) -> None:
     ours = _CachingTemplate(blob, {})
     theirs = DocxTemplate(io.BytesIO(blob))
     assert ours.resolve_listing(xml) == theirs.resolve_listing(xml)
+
+
+@pytest.mark.parametrize("source", EXAMPLES, ids=lambda p: p.stem)
+def test_content_types_are_those_python_docx_writes(source: Path) -> None:
+    # docgen writes [Content_Types].xml itself (python-docx has it only as a private class): if a python-docx
+    # release writes it differently, this fails loudly before any document goes out different.
+    from docgen.kinds import PAPERS
+
+    loaded = load(source)
+    assert loaded.model is not None
+    ours = Renderer(template_path(PAPERS[loaded.model.kind].template), PAPERS[loaded.model.kind].model)
+    rendered = ours.render(next(iter(loaded.model.variants())))
+    saved = io.BytesIO()
+    Document(io.BytesIO(rendered)).save(saved)  # python-docx's own writer, same parts
+    with zipfile.ZipFile(io.BytesIO(rendered)) as mine, zipfile.ZipFile(saved) as theirs:
+        assert mine.read("[Content_Types].xml") == theirs.read("[Content_Types].xml")
+        assert b"<Override PartName=\"/word/document.xml\"" in mine.read("[Content_Types].xml")
