@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from docgen.blank import build_blank
-from docgen.errors import DocgenError, Problem, Severity, WorkbookInvalidError
+from docgen.errors import DocgenError, Problem, Severity, WorkbookInvalidError, os_reason
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application
@@ -100,6 +100,10 @@ class RuGroup(_Russian, click.Group):
         except DocgenError as exc:
             click.echo(str(exc), err=True)
             code = exc.exit_code
+        except OSError as exc:  # a stage let one through: still a Russian sentence, never a traceback
+            where = f"«{exc.filename}»: " if exc.filename else ""
+            click.echo(f"Ошибка записи или чтения {where}{os_reason(exc)}", err=True)
+            code = EXIT_FAILED
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
@@ -308,8 +312,7 @@ def _report(outcomes: list[Outcome], seconds: float | None = None, *, list_files
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
         if outcome.ok and list_files and len(outcomes) <= DETAIL_LIMIT:
-            names = ", ".join(f"«{p}»" for p in outcome.written)
-            click.echo(f"Файл «{outcome.source.name}»: создано {names}")
+            click.echo(f"Файл «{outcome.source.name}»: {_made(outcome)}")
         elif not outcome.ok:
             click.echo(str(outcome.error), err=True)
         if len(outcomes) <= DETAIL_LIMIT or not outcome.ok:
@@ -322,6 +325,17 @@ def _report(outcomes: list[Outcome], seconds: float | None = None, *, list_files
     if failed:
         return max((o.error.exit_code for o in failed if o.error is not None), default=EXIT_FAILED)
     return EXIT_OK
+
+
+def _made(outcome: Outcome) -> str:
+    """Say which files are new and which were already there as they are («без изменений»)."""
+    fresh = [p for p in outcome.written if p not in outcome.unchanged]
+    parts = []
+    if fresh:
+        parts.append("создано " + ", ".join(f"«{p}»" for p in fresh))
+    if outcome.unchanged:
+        parts.append("без изменений " + ", ".join(f"«{p}»" for p in outcome.unchanged))
+    return "; ".join(parts) or "файлов нет"
 
 
 def _summary(outcomes: list[Outcome], failed: list[Outcome], seconds: float) -> None:
@@ -451,5 +465,14 @@ def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: 
         made = make_archive(sources, target, force=force, converter_factory=converter_factory(workers, timeout, True),
                             workers=workers, progress=bar.update)
     code = _report(made.outcomes, time.monotonic() - started, list_files=False)
+    if not made.written:
+        click.echo(f"Архив «{target}» не создан: ни один документ не получился.", err=True)
+        return code or EXIT_FAILED
     click.echo(f"Архив «{target}»: файлов — {len(made.entries)}, опись — {MANIFEST_CSV} и manifest.json.")
+    if made.failures:
+        click.echo(f"В архиве нет документов из книг с ошибками ({len(made.failures)}); они перечислены в описи.",
+                   err=True)
+    for name in made.kept:
+        click.echo(f"Файл «{name}» прежнего архива изменён после записи и оставлен как есть; в новую опись он не "
+                   "входит.", err=True)
     return code

@@ -21,6 +21,7 @@ one finding about one place of a workbook (an error or a warning); `WorkbookInva
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -192,3 +193,34 @@ class OutputExistsError(OutputError):
         super().__init__(
             path, "уже существует и отличается от нового; чтобы заменить его, добавьте --force"
         )
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "нет места на диске",
+    errno.EDQUOT: "превышена квота на диске",
+    errno.EISDIR: "на месте файла — папка с тем же именем",
+    errno.ENOTDIR: "в пути вместо папки — файл с тем же именем",
+    errno.EACCES: "нет прав доступа",
+    errno.EPERM: "нет прав доступа",
+    errno.EROFS: "диск доступен только для чтения",
+    errno.ENAMETOOLONG: "слишком длинное имя файла или путь",
+    errno.ENOENT: "папка не найдена (удалена или переименована во время работы?)",
+    errno.EIO: "ошибка ввода-вывода диска",
+    errno.EBUSY: "файл занят другой программой",
+    errno.ETXTBSY: "файл занят другой программой",
+    errno.EMFILE: "открыто слишком много файлов",
+    errno.ENFILE: "открыто слишком много файлов",
+    errno.EFBIG: "файл слишком большой для этого диска",
+    errno.EXDEV: "папка на другом диске",
+    errno.EEXIST: "файл с таким именем уже есть",
+    errno.ENOTEMPTY: "папка не пуста",
+    errno.EINVAL: "недопустимое имя или действие для этого диска",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Say in Russian why the operating system refused to read or write (never its English strerror)."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    code = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else type(exc).__name__
+    return f"ошибка операционной системы ({code})"

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from docgen.errors import OutputError, OutputExistsError
+from docgen.errors import OutputError, OutputExistsError, os_reason
 
 MAX_STEM = 150  # characters: leaves room for the folder in Windows' 260-character paths
 MAX_STEM_BYTES = 230  # Linux and macOS allow 255 bytes; Cyrillic takes 2, «.docx» 5, the staging prefix 7
@@ -67,37 +67,61 @@ def staging(out_dir: Path) -> Iterator[Path]:
         out_dir.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=".docgen-", dir=out_dir))
     except OSError as exc:
-        raise OutputError(out_dir, f"папку нельзя создать или в неё нельзя писать ({exc.strerror})") from exc
+        raise OutputError(out_dir, f"папку нельзя создать или в неё нельзя писать: {os_reason(exc)}") from exc
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def publish(files: list[tuple[Path, Path]], *, force: bool) -> list[Path]:
+def publish(files: list[tuple[Path, Path]], *, force: bool, unchanged: list[Path] | None = None) -> list[Path]:
     """Move staged files to their targets; refuse before moving anything if a different target exists.
 
-    `files` holds (staged, target) pairs.  An existing target with the same content is left as it is.
+    `files` holds (staged, target) pairs.  An existing target with the same content is left as it is (and added to
+    `unchanged` when a list is given, so the caller can say «без изменений» instead of «создано»).  A folder or
+    anything but a regular file where a target should go is refused: docgen never replaces what it did not make.
     """
-    conflicts = [t for s, t in files if t.exists() and not force and not same_content(t, s)]
+    try:
+        for _staged, target in files:
+            if target.is_dir():
+                raise OutputError(target, "на месте файла — папка с тем же именем; переименуйте или уберите её")
+            if target.exists() and not target.is_file():
+                raise OutputError(target, "на месте файла — не обычный файл (ссылка на устройство, канал…)")
+        same = {t for s, t in files if t.exists() and same_content(t, s)}
+    except OSError as exc:
+        raise OutputError(_named(exc, files), f"не удалось проверить: {os_reason(exc)}") from exc
+    conflicts = [t for _s, t in files if t.exists() and not force and t not in same]
     if conflicts:
         raise OutputExistsError(conflicts[0])
     written = []
     for staged, target in files:
-        if target.exists() and same_content(target, staged):
+        if target in same:
             written.append(target)
+            if unchanged is not None:
+                unchanged.append(target)
             continue
         try:
             staged.replace(target)
         except OSError as exc:
-            raise OutputError(target, f"не удалось записать ({exc.strerror})") from exc
+            raise OutputError(target, f"не удалось записать: {os_reason(exc)}") from exc
         written.append(target)
     return written
+
+
+def _named(exc: OSError, files: list[tuple[Path, Path]]) -> Path:
+    """Name the target an OSError is about (never the staging copy, which the user has never seen)."""
+    for staged, target in files:
+        if exc.filename in (str(staged), str(target)):
+            return target
+    return files[0][1]
 
 
 def write_atomically(target: Path, data: bytes, *, force: bool) -> None:
     """Write one file atomically; refuse to replace an existing different file without `force`."""
     with staging(target.parent) as folder:
         staged = folder / target.name
-        staged.write_bytes(data)
+        try:
+            staged.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(target, f"не удалось записать: {os_reason(exc)}") from exc
         publish([(staged, target)], force=force)

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from docgen.declension import Form, review_rows
-from docgen.errors import ConversionError, DocgenError, OutputError, WorkbookInvalidError
+from docgen.errors import ConversionError, DocgenError, OutputError, WorkbookFileError, WorkbookInvalidError, os_reason
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Paper
@@ -43,6 +43,7 @@ class Outcome:
 
     source: Path
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # of `written`: already there with the same content
     warnings: list[str] = field(default_factory=list)
     error: DocgenError | None = None
     kind: str | None = None  # the paper's kind, once its workbook is valid
@@ -114,6 +115,7 @@ def _renderer(kind: str, template: Path | None) -> Renderer:
 def _prepare(task: _Task) -> _Prepared:
     """Load, validate and render one workbook into the staging folder; never raise a DocgenError."""
     done = _Prepared(task.index, task.source)
+    writing: str | None = None  # the file being written, named in an OSError's message
     try:
         paper = task.paper
         if paper is None:
@@ -130,6 +132,7 @@ def _prepare(task: _Task) -> _Prepared:
             blob, used = renderer.render_with_forms(variant)
             # The index keeps two workbooks that give the same name apart until the parent decides.
             staged = task.stage / f"{task.index:06d}_{stem}.docx"
+            writing = f"{stem}.docx"
             staged.write_bytes(blob)
             done.stems.append(stem)
             done.staged.append(staged)
@@ -137,10 +140,16 @@ def _prepare(task: _Task) -> _Prepared:
         if forms:
             name = safe_file_name(f"Проверка склонений — {done.stems[0]}") + ".csv"
             review = task.stage / f"{task.index:06d}_{name}"
+            writing = name
             review.write_bytes(review_csv(forms))
             done.extras.append((review, name))
     except DocgenError as exc:
         done.error = exc
+    except OSError as exc:  # a full disk, a vanished folder: this workbook fails, the batch goes on
+        if writing is None:
+            done.error = WorkbookFileError(task.source, f"файл не читается: {os_reason(exc)}")
+        else:
+            done.error = OutputError(task.stage.parent / writing, f"не удалось записать: {os_reason(exc)}")
     _RENDERED[0] += 1
     if _RENDERED[0] % GC_EVERY == 0:
         gc.collect()
@@ -262,7 +271,7 @@ def _run(
                      for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
             pairs += [(staged, out_dir / name) for staged, name in item.extras]
             try:
-                outcome.written = publish(pairs, force=force)
+                outcome.written = publish(pairs, force=force, unchanged=outcome.unchanged)
             except DocgenError as exc:
                 outcome.error = exc
     return outcomes

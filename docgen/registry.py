@@ -36,9 +36,11 @@ from docgen.errors import (
     ConverterMissingError,
     DocgenError,
     InputError,
+    OutputError,
     Problem,
     Severity,
     WorkbookFileError,
+    os_reason,
 )
 from docgen.kinds import PAPERS
 from docgen.loader import check_file, load
@@ -579,9 +581,12 @@ def make_registry(
     registry = make_model(collected, formed=formed or date.today(), title=title)
     made = Made(registry, collected)
     with staging(out_dir) as stage:
-        (stage / XLSX).write_bytes(to_xlsx(registry))
-        (stage / DOCX).write_bytes(to_docx(registry))
-        (stage / HTML).write_bytes(to_html(registry).encode("utf-8"))
+        for name, data in ((XLSX, to_xlsx(registry)), (DOCX, to_docx(registry)),
+                           (HTML, to_html(registry).encode("utf-8"))):
+            try:
+                (stage / name).write_bytes(data)
+            except OSError as exc:  # nothing is published: the registry's files go together or not at all
+                raise OutputError(out_dir / name, f"не удалось записать: {os_reason(exc)}; реестр не обновлён") from exc
         names = [XLSX, DOCX]
         try:
             converter = (converter_factory or _default_converter)()

@@ -67,6 +67,22 @@ def _clean(value: str) -> str:
     return "\n".join(lines)
 
 
+# What a spreadsheet takes for the start of a formula when it opens a CSV (OWASP, «CSV Injection»): = + - @, and a
+# tab or carriage return, which Excel skips before looking for one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """Return a CSV cell that Excel and Calc show as the text it is, never run as a formula.
+
+    Text that starts like a formula gets an apostrophe in front, as OWASP recommends: «=HYPERLINK(…)» opens as the
+    text «'=HYPERLINK(…)».  Numbers and empty cells are left as they are.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def tie_numbers(text: str) -> str:
     """Put a non-breaking space after «№» and between initials and a surname.
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,8 +17,8 @@ from click.testing import CliRunner
 
 from docgen import cli
 from docgen.archive import COLUMNS, make_archive, pdf_pages
-from docgen.errors import OutputExistsError
-from tests.conftest import FakeConverter, require
+from docgen.errors import OutputError, OutputExistsError
+from tests.conftest import FakeConverter, require, run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ZAYAVKA = EXAMPLES / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
@@ -52,8 +53,9 @@ def test_folder_archive_with_manifest(tmp_path: Path) -> None:
         "МАОУ гимназия № 56 г. Томска", "2023-05-12", "заявка")
     with (target / "manifest.csv").open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh, delimiter=";"))
-    assert table[0] == list(COLUMNS.values())
+    assert table[0] == [*COLUMNS.values(), "Не создано: причина"]
     assert len(table) == 1 + len(rows)
+    assert manifest["generator"] == "docgen" and manifest["failed"] == []
 
 
 def test_zip_archive_is_written_whole_and_not_replaced_without_force(tmp_path: Path) -> None:
@@ -72,12 +74,111 @@ def test_zip_archive_is_written_whole_and_not_replaced_without_force(tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["архив.zip"]  # no staging left behind
 
 
-def test_failed_workbook_is_not_in_the_manifest(tmp_path: Path) -> None:
+def test_failed_workbook_is_not_in_the_manifest_but_listed_as_failed(tmp_path: Path) -> None:
     broken = tmp_path / "сломанная.xlsx"
     broken.write_text("не книга", encoding="utf-8")
-    made = make_archive([ZAYAVKA, broken], tmp_path / "архив", converter_factory=FakeConverter, workers=1)
+    target = tmp_path / "архив"
+    made = make_archive([ZAYAVKA, broken], target, converter_factory=FakeConverter, workers=1)
     assert [o.ok for o in made.outcomes] == [True, False]
     assert {e.source for e in made.entries} == {ZAYAVKA.name}
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    [failed] = manifest["failed"]
+    assert failed["source"] == "сломанная.xlsx" and failed["source_sha256"] == digest(broken.read_bytes())
+    assert "не книга Excel" in failed["reason"]
+    table = list(csv.reader(io.StringIO((target / "manifest.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert table[-1][table[0].index("Книга-источник")] == "сломанная.xlsx"
+    assert table[-1][table[0].index("Формат")] == "не создан"
+    assert "не книга Excel" in table[-1][-1]
+
+
+def test_no_archive_when_no_paper_was_made(tmp_path: Path) -> None:
+    broken = tmp_path / "сломанная.xlsx"
+    broken.write_text("не книга", encoding="utf-8")
+    for target in (tmp_path / "архив", tmp_path / "архив.zip"):
+        made = make_archive([broken], target, converter_factory=FakeConverter, workers=1)
+        assert not made.written and not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["сломанная.xlsx"]
+    result = run("archive", str(broken), "-o", str(tmp_path / "архив"))
+    assert result.exit_code == 1 and "не создан: ни один документ не получился" in result.output
+    assert not (tmp_path / "архив").exists()
+
+
+def _folder_of(tmp_path: Path, *files: str) -> Path:
+    folder = tmp_path / "папка"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_text("моё", encoding="utf-8")
+    return folder
+
+
+def test_force_never_replaces_a_folder_that_is_not_a_docgen_archive(tmp_path: Path) -> None:
+    folder = _folder_of(tmp_path, "ВАЖНОЕ письмо.docx")
+    for force in (False, True):
+        with pytest.raises(OutputError, match="не архив docgen"):
+            make_archive([ZAYAVKA], folder, force=force, converter_factory=FakeConverter, workers=1)
+    assert [p.name for p in folder.iterdir()] == ["ВАЖНОЕ письмо.docx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["папка"]  # no staging left either
+    # a manifest.json someone else wrote does not make a folder docgen's
+    (folder / "manifest.json").write_text('{"files": []}', encoding="utf-8")
+    with pytest.raises(OutputError, match="не архив docgen"):
+        make_archive([ZAYAVKA], folder, force=True, converter_factory=FakeConverter, workers=1)
+
+
+def test_force_refuses_the_folder_holding_the_workbooks(tmp_path: Path) -> None:
+    folder = _folder_of(tmp_path, "ВАЖНОЕ письмо.docx")
+    source = folder / "заявка.xlsx"
+    shutil.copy(ZAYAVKA, source)
+    (folder / "manifest.json").write_text(json.dumps({"generator": "docgen", "files": []}), encoding="utf-8")
+    before = sorted(p.name for p in folder.iterdir())
+    for target in (folder, tmp_path, folder / ".."):
+        with pytest.raises(OutputError, match="здесь лежат исходные книги"):
+            make_archive([source], target, force=True, converter_factory=FakeConverter, workers=1)
+    assert sorted(p.name for p in folder.iterdir()) == before
+    result = run("archive", str(folder), "-o", str(folder), "--force")
+    assert result.exit_code == 1 and "исходные книги" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_force_replaces_only_the_files_docgen_named(tmp_path: Path) -> None:
+    target = tmp_path / "архив"
+    make_archive([ZAYAVKA, ORDER], target, converter_factory=FakeConverter, workers=1)
+    (target / "моя заметка.txt").write_text("не трогать", encoding="utf-8")
+    order_docx = "Распоряжение № 477 от 04.05.2023.docx"
+    edited_pdf = "Приложение № 1 к распоряжению № 477 от 04.05.2023.pdf"
+    (target / edited_pdf).write_bytes(b"%PDF- edited by hand")
+    with pytest.raises(OutputExistsError):
+        make_archive([ZAYAVKA], target, converter_factory=FakeConverter, workers=1)
+    made = make_archive([ZAYAVKA], target, force=True, converter_factory=FakeConverter, workers=1)
+    names = {p.name for p in target.iterdir()}
+    assert "моя заметка.txt" in names  # never named by a manifest: untouched
+    assert order_docx not in names  # docgen's own file of the old archive, unchanged since: removed
+    assert edited_pdf in names and made.kept == [edited_pdf]  # changed since docgen wrote it: kept, reported
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["source"] for r in manifest["files"]} == {ZAYAVKA.name}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".docgen")]
+
+
+def test_force_refuses_a_zip_docgen_did_not_write(tmp_path: Path) -> None:
+    target = tmp_path / "архив.zip"
+    with zipfile.ZipFile(target, "w") as zf:
+        zf.writestr("чужое.txt", "чужое")
+    before = target.read_bytes()
+    with pytest.raises(OutputError, match="не архив docgen"):
+        make_archive([ZAYAVKA], target, force=True, converter_factory=FakeConverter, workers=1)
+    assert target.read_bytes() == before
+    target.unlink()
+    make_archive([ZAYAVKA], target, converter_factory=FakeConverter, workers=1)
+    make_archive([ZAYAVKA], target, force=True, converter_factory=FakeConverter, workers=1)  # its own: replaced
+
+
+def test_name_clash_names_the_archive_not_the_staging_folder(tmp_path: Path) -> None:
+    twin = tmp_path / "копия.xlsx"
+    shutil.copy(ZAYAVKA, twin)
+    target = tmp_path / "архив"
+    made = make_archive([ZAYAVKA, twin], target, converter_factory=FakeConverter, workers=1)
+    message = str(made.outcomes[1].error)
+    assert "то же имя файла" in message and ".docgen" not in message
+    assert f"«{target}" in message
 
 
 def test_pages_are_counted(tmp_path: Path) -> None:

@@ -276,3 +276,13 @@ def test_archive_command_refuses_an_existing_archive(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "уже существует" in result.output and "--force" in result.output
     assert target.read_bytes() == b"old"
+
+
+def test_rerun_that_changed_nothing_says_so(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", FakeConverter)
+    out = tmp_path / "out"
+    first = run("render", str(example), "-o", str(out), "--format", "docx")
+    assert "создано «" in first.output and "без изменений" not in first.output
+    again = run("render", str(example), "-o", str(out), "--format", "docx")
+    assert again.exit_code == 0
+    assert f"без изменений «{out / STEM}.docx»" in again.output and "создано" not in again.output
