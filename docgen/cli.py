@@ -18,7 +18,8 @@ from typing import Any
 import click
 
 from docgen.blank import build_blank
-from docgen.errors import DocgenError, Problem, Severity, WorkbookInvalidError, os_reason
+from docgen.checking import Checked, check_many
+from docgen.errors import DocgenError, Problem, WorkbookInvalidError, os_reason
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application
@@ -186,28 +187,69 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> da
 
 
 @main.command("check")
-@click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА…", type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, metavar="КНИГА_ИЛИ_ПАПКА…", type=click.Path(path_type=Path))
 @click.option("--today", callback=_date, metavar="ДД.ММ.ГГГГ",
               help="Какой сегодня день для сроков (по умолчанию — сегодня).")
-def check(workbooks: tuple[Path, ...], today: date | None) -> int:
-    """Проверить книги и показать все ошибки, предупреждения и сроки."""
+@click.option("--annotate", "annotate_dir", metavar="ПАПКА", type=click.Path(path_type=Path, file_okay=False),
+              help="Сохранить в ПАПКУ копии книг с замечаниями: ячейки закрашены, текст — в примечаниях, "
+                   "первый лист «Замечания». Сами книги не меняются.")
+@click.option("--calls", "calls_file", metavar="ФАЙЛ.xlsx", type=click.Path(path_type=Path, dir_okay=False),
+              help="Сохранить список «кому перезвонить»: организация, руководитель, телефон, e-mail, "
+                   "что исправить, файл — по строке на книгу с замечаниями.")
+@click.option("--force", is_flag=True, help="Заменять прежние копии и список, если они отличаются.")
+def check(workbooks: tuple[Path, ...], today: date | None, annotate_dir: Path | None, calls_file: Path | None,
+          force: bool) -> int:
+    """Проверить книги и показать все ошибки, предупреждения и сроки.
+
+    \b
+    Примеры:
+      docgen check заявка.xlsx
+      docgen check заявки/ --annotate замечания/
+      docgen check заявки/ --calls "кому перезвонить.xlsx"
+    """
+    if calls_file is not None and calls_file.suffix.lower() != ".xlsx":
+        raise click.BadParameter("имя файла должно оканчиваться на .xlsx", param_hint="--calls")
+    sources = _workbooks(workbooks)
+    if not sources:
+        return EXIT_FAILED
+    checked = check_many(sources, today or date.today())
     failed = 0
-    for path in expand(workbooks):
-        try:
-            loaded = load(path, today or date.today())
-        except DocgenError as exc:
-            click.echo(str(exc), err=True)
+    for item in checked:
+        if item.error is not None:
+            click.echo(str(item.error), err=True)
             failed += 1
             continue
-        errors = loaded.errors
-        warnings = [p for p in loaded.warnings if p.severity is Severity.WARNING]
-        notes = [p for p in loaded.warnings if p.severity is Severity.INFO]
+        errors, warnings = item.errors, item.warnings
         status = "ошибок нет" if not errors else f"ошибок — {len(errors)}"
-        click.echo(f"Файл «{path.name}»: {status}, предупреждений — {len(warnings)}.")
-        for problem in [*errors, *warnings, *notes]:
+        click.echo(f"Файл «{item.path.name}»: {status}, предупреждений — {len(warnings)}.")
+        for problem in [*errors, *warnings, *item.notes]:
             click.echo(_line(problem))
         failed += bool(errors)
+    try:
+        if annotate_dir is not None:
+            _annotate(checked, annotate_dir, force)
+        if calls_file is not None:
+            from docgen.calls import calls_workbook  # noqa: PLC0415
+            from docgen.output import write_atomically  # noqa: PLC0415
+
+            write_atomically(calls_file, calls_workbook(checked), force=force)
+            click.echo(f"Список «кому перезвонить»: «{calls_file}».")
+    except DocgenError as exc:
+        click.echo(str(exc), err=True)
+        return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _annotate(checked: list[Checked], folder: Path, force: bool) -> None:
+    """Write a marked copy of each workbook with problems into `folder`."""
+    from docgen.annotate import annotate_workbook  # noqa: PLC0415 - loads with the option
+
+    marked = [item for item in checked if item.error is None and item.problems]
+    for item in marked:
+        written = annotate_workbook(item, folder, force=force)
+        click.echo(f"Копия с замечаниями: «{written}».")
+    if not marked:
+        click.echo("Замечаний нет ни в одной книге: копии с замечаниями не нужны.")
 
 
 def _line(problem: Problem) -> str:
@@ -249,10 +291,20 @@ def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
               help="Свой шаблон .docx вместо встроенного.")
 @click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b для архива (шрифты встроены, метаданные PDF/A).")
+@click.option("--draft", is_flag=True,
+              help="Сделать проект, даже если в книге есть ошибки: на каждой странице отметка «ПРОЕКТ», "
+                   "нерешённые замечания — после текста, имя файла начинается с «ПРОЕКТ — ».")
 @_batch_options
 def render(*, workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], template: Path | None,
-           force: bool, pdfa: bool, workers: int | None, timeout: float) -> int:
-    """Создать документы (.docx и .pdf) из заполненных книг."""
+           force: bool, pdfa: bool, draft: bool, workers: int | None, timeout: float) -> int:
+    """Создать документы (.docx и .pdf) из заполненных книг.
+
+    \b
+    Примеры:
+      docgen render заявка.xlsx -o документы/
+      docgen render заявки/ -o документы/ --format pdf
+      docgen render заявка.xlsx -o черновики/ --draft
+    """
     sources = _workbooks(workbooks)
     if not sources:
         return EXIT_FAILED
@@ -260,7 +312,7 @@ def render(*, workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
     with ProgressBar() as bar:
         outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template,
                                converter_factory=converter_factory(workers, timeout, pdfa), workers=workers,
-                               progress=bar.update)
+                               progress=bar.update, draft=draft)
     return _report(outcomes, time.monotonic() - started)
 
 

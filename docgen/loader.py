@@ -8,6 +8,7 @@ caller gets all of them in a `Loaded` and decides (check prints them, render ref
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 import zlib
@@ -34,7 +35,7 @@ from pydantic import ValidationError
 
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
 from docgen.kinds import PAPERS
-from docgen.models import EventDate, Paper, PersonName, Profile
+from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.rules import check
 from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
@@ -55,6 +56,10 @@ class Loaded:
     spec: WorkbookSpec | None
     model: Paper | None
     problems: list[Problem] = field(default_factory=list)
+    # every value that could be read, converted, by the model's keys: what a call-back list or a registry shows
+    data: dict[str, Any] = field(default_factory=dict)
+    # the model for a draft: `model` when valid, else one with blanks where values are wrong (None if impossible)
+    draft: Paper | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -537,6 +542,12 @@ class _Reader:
         self.cells: dict[Loc, CellRef] = {}
         self.failed: set[Loc] = set()  # converted with an error already reported: no second Pydantic message
         self.missing_columns: set[tuple[str, str]] = set()  # (table key, column key) reported as missing
+        self.columns: dict[Loc, Column] = {}  # the model's key (table rows: (table key, column key)) -> its column
+        self.row_numbers: dict[str, list[int]] = {}  # table key -> the sheet row of each record read
+
+    def row_of(self, table: str, index: int) -> int:
+        """Return the sheet row the `index`-th record of a table was read from."""
+        return self.row_numbers[table][index]
 
     def problem(self, message: str, where: CellRef | None, *, severity: Severity = Severity.ERROR,
                 value: Any = None) -> None:
@@ -603,6 +614,7 @@ class _Reader:
                 rows.setdefault(_norm(label), (number, row[1] if len(row) > 1 else EMPTY_CELL))
         self.merged_problems(ws, 1, [2])
         for column in sheet.fields:
+            self.columns[_loc(column.key)] = column
             _ensure_parents(data, column.key)  # so Pydantic names each missing field, not their parent
             found = rows.get(_norm(column.label))
             if found is None:
@@ -624,7 +636,9 @@ class _Reader:
                 shown[col] = text
                 headers.setdefault(_norm(text), col)  # a duplicate header: the first one is read
         found: dict[str, int] = {}
+        numbers = self.row_numbers.setdefault(sheet.key, [])
         for column in sheet.columns:
+            self.columns[(sheet.key, *_loc(column.key))] = column
             index = headers.get(_norm(column.label))
             if index is None:
                 self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1)", CellRef(sheet.name))
@@ -663,6 +677,7 @@ class _Reader:
                     CellRef(sheet.name, row_no, get_column_letter(col), header), severity=Severity.WARNING,
                 )
             records.append(record)
+            numbers.append(row_no)
         if not found:
             self.failed.add((sheet.key,))
         data[sheet.key] = records
@@ -778,6 +793,8 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
             reader.problem(f"нет листа «{table.name}»; возьмите его из пустой книги "
                            f"(docgen new {spec.kind} --profile {profile.key})", CellRef(table.name))
 
+    problems = reader.problems
+    model: Paper | None = None
     try:
         model = paper.model.model_validate(data)
     except ValidationError as exc:
@@ -785,13 +802,106 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
             loc = tuple(error["loc"])
             if reader.already_reported(loc):
                 continue
-            reader.problem(_translate(error), _where(loc, reader.cells))
-        return Loaded(path, spec, None, _in_sheet_order(reader.problems, spec))
+            typed = error.get("input")
+            problems.append(Problem(_translate(error), _where(loc, reader.cells),
+                                    value=typed if isinstance(typed, str | int | float) else None))
+    partial = _Partial(model, set(), {}, {}) if model is not None else _partial(paper.model, data, reader.columns)
+    if partial is not None:
+        # The rules run on whatever could be read, so field and rule problems come in one round.
+        for found in check(partial.model, today):
+            original = partial.original(found.loc)
+            if original is None:
+                continue  # about a value the workbook has wrong: that problem is reported already
+            loc, message = original, found.message
+            dropped = partial.dropped.get(str(loc[0])) if len(loc) == 1 else None
+            if dropped:
+                rows = ", ".join(str(reader.row_of(str(loc[0]), i)) for i in dropped)
+                message += f" (без учёта строк с ошибками: {rows})"
+            problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
+    return Loaded(path, spec, model, _in_sheet_order(problems, spec), data=data,
+                  draft=partial.model if partial is not None else None)
 
-    for found in check(model, today):
-        reader.problems.append(Problem(found.message, _where(found.loc, reader.cells), found.rule,
-                                       found.severity))
-    return Loaded(path, spec, model, _in_sheet_order(reader.problems, spec))
+
+@dataclass
+class _Partial:
+    """A model built from what a workbook with errors holds: wrong values replaced by blanks, broken rows left out.
+
+    `repaired` holds the places given a blank; `kept` maps each table's row index in the model to its index in the
+    workbook's rows read (rows left out shift the ones after them); `dropped` lists the indexes left out.
+    """
+
+    model: Paper
+    repaired: set[Loc]
+    kept: dict[str, list[int]]
+    dropped: dict[str, list[int]]
+
+    def original(self, loc: Loc) -> Loc | None:
+        """Return the place a finding about `loc` refers to in the workbook, or None if it is about a blank."""
+        if len(loc) >= 2 and isinstance(loc[1], int) and str(loc[0]) in self.kept:
+            loc = (loc[0], self.kept[str(loc[0])][loc[1]], *loc[2:])
+        if any(loc[: len(r)] == r for r in self.repaired):
+            return None
+        return loc
+
+
+_REPAIR_ROUNDS = 4
+
+
+def _partial(model: type[Paper], data: dict[str, Any], columns: dict[Loc, Column]) -> _Partial | None:
+    """Build the model of a workbook with errors: for the rules to see everything else, and for a draft.
+
+    A required text that is missing or wrong becomes `BLANK` (a line to fill in by hand); a table row with a wrong
+    date, number or name is left out; anything else (a missing date of the form) leaves no model at all.
+    """
+    data = copy.deepcopy(data)
+    repaired: set[Loc] = set()
+    drop: dict[str, set[int]] = {}
+    for _ in range(_REPAIR_ROUNDS):
+        trial = {key: ([row for i, row in enumerate(value) if i not in drop.get(key, ())]
+                       if isinstance(value, list) else value) for key, value in data.items()}
+        try:
+            built = model.model_validate(trial, context={"draft": True})
+        except ValidationError as exc:
+            kept = {key: [i for i in range(len(value)) if i not in drop.get(key, ())]
+                    for key, value in data.items() if isinstance(value, list)}
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                if len(loc) >= 2 and isinstance(loc[1], int) and str(loc[0]) in kept:
+                    table, index = str(loc[0]), kept[str(loc[0])][loc[1]]
+                    loc = (table, index, *loc[2:])
+                    column = columns.get((table, *loc[2:3]))
+                    if column is not None and _fill(data[table][index], loc[2:3], column):
+                        repaired.add(loc[:3])
+                    else:
+                        drop.setdefault(table, set()).add(index)
+                        repaired.add(loc[:2])
+                    continue
+                column = columns.get(loc[:2]) or columns.get(loc[:1])
+                if column is None or not _fill(data, _loc(column.key), column):
+                    return None
+                repaired.add(_loc(column.key))
+            continue
+        kept = {key: [i for i in range(len(value)) if i not in drop.get(key, ())]
+                for key, value in data.items() if isinstance(value, list)}
+        return _Partial(built, repaired, kept, {key: sorted(rows) for key, rows in drop.items()})
+    return None
+
+
+def _fill(data: dict[str, Any], key: Loc, column: Column) -> bool:
+    """Put a draft's blank at `key`; return False when the column's kind has no blank that could stand there."""
+    if column.kind in (Kind.TEXT, Kind.LONG_TEXT) and not column.strict_choices:
+        blank: Any = BLANK
+    elif column.kind is Kind.PERSON:
+        blank = PersonName(last=BLANK, first=BLANK)
+    else:
+        return False
+    *parents, last = (str(k) for k in key)
+    for part in parents:
+        data = data.setdefault(part, {})
+    if data.get(last) == blank:
+        return False  # blanked already and still refused: the error is not about this value
+    data[last] = blank
+    return True
 
 
 def _profile_lists(profile: Profile) -> set[str]:

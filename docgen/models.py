@@ -14,23 +14,33 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
 from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, format_period, tie_numbers
 
+BLANK = "________"  # what a draft prints for a value the workbook lacks or has wrong (a line to fill in by hand)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _PHONE_CHARS = re.compile(r"[\d\s()+\-–.,;]*(доб\.?\s*\d+)?[\d\s()+\-–.,;]*", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*\.[^\s]+", re.IGNORECASE)
 
 
-def _email(value: str) -> str:
+def _blank_allowed(value: str, info: ValidationInfo) -> bool:
+    """Tell whether a draft's placeholder stands here: only when the loader builds a draft (context «draft»)."""
+    return value == BLANK and bool(info.context and info.context.get("draft"))
+
+
+def _email(value: str, info: ValidationInfo) -> str:
+    if _blank_allowed(value, info):
+        return value
     if not _EMAIL.fullmatch(value):
         raise PydanticCustomError("docgen", "ожидается адрес электронной почты вида name@school.ru")
     return value
 
 
-def _phone(value: str) -> str:
+def _phone(value: str, info: ValidationInfo) -> str:
+    if _blank_allowed(value, info):
+        return value
     digits = re.sub(r"\D", "", value)
     if not _PHONE_CHARS.fullmatch(value) or not 6 <= len(digits) <= 15:
         raise PydanticCustomError(
@@ -39,7 +49,9 @@ def _phone(value: str) -> str:
     return value
 
 
-def _url(value: str) -> str:
+def _url(value: str, info: ValidationInfo) -> str:
+    if _blank_allowed(value, info):
+        return value
     if not _URL.fullmatch(value):
         raise PydanticCustomError("docgen", "ожидается адрес сайта, начинающийся с http:// или https://")
     return value
@@ -150,6 +162,8 @@ class PersonName(Model):
     @property
     def initials_surname(self) -> str:
         """«М.П. Иванова» with a non-breaking space, as in a signature block."""
+        if self.last == BLANK:
+            return BLANK
         initials = f"{self.first[0]}." + (f"{self.patronymic[0]}." if self.patronymic else "")
         return f"{initials}{NBSP}{self.last}"
 

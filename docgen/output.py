@@ -8,10 +8,13 @@ checked for conflicts before the first move, so a refused run leaves the output 
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from docgen.errors import OutputError, OutputExistsError, os_reason
@@ -125,3 +128,22 @@ def write_atomically(target: Path, data: bytes, *, force: bool) -> None:
         except OSError as exc:
             raise OutputError(target, f"не удалось записать: {os_reason(exc)}") from exc
         publish([(staged, target)], force=force)
+
+
+_CORE_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def dated_office_file(blob: bytes, when: datetime) -> bytes:
+    """Replace the «now» an Office writer stamps in docProps/core.xml by `when`, so equal content gives equal bytes.
+
+    The zip's own timestamps and order are fixed by the caller (`render.normalize_docx`).
+    """
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_STAMP.sub(lambda m: m.group(1) + stamp + m.group(3), data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()

@@ -22,13 +22,21 @@ from datetime import date
 from pathlib import Path
 
 from docgen.declension import Form, review_rows
-from docgen.errors import ConversionError, DocgenError, OutputError, WorkbookFileError, WorkbookInvalidError, os_reason
+from docgen.errors import (
+    ConversionError,
+    DocgenError,
+    OutputError,
+    Severity,
+    WorkbookFileError,
+    WorkbookInvalidError,
+    os_reason,
+)
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Paper
 from docgen.output import publish, safe_file_name, staging
 from docgen.pdf import PdfConverter
-from docgen.render import Renderer, template_path
+from docgen.render import DRAFT_PREFIX, Renderer, mark_draft, template_path
 
 FORMATS = ("docx", "pdf")
 GC_EVERY = 50  # a long render loop leaks reference cycles: collecting every 50 documents keeps memory flat
@@ -76,6 +84,7 @@ class _Task:
     template: Path | None
     today: date | None
     paper: Paper | None = None
+    draft: bool = False
 
 
 @dataclass
@@ -118,18 +127,27 @@ def _prepare(task: _Task) -> _Prepared:
     writing: str | None = None  # the file being written, named in an OSError's message
     try:
         paper = task.paper
+        open_problems: list[str] = []
         if paper is None:
             loaded = load(task.source, task.today)
             done.warnings = [str(p) for p in loaded.warnings]
-            if loaded.model is None or loaded.errors:
+            if task.draft and loaded.draft is not None:
+                paper = loaded.draft
+                open_problems = [f"[{p.severity.value}] {p}" for p in loaded.problems
+                                 if p.severity is not Severity.INFO]
+                done.warnings = [f"[{p.severity.value}] {p}" for p in loaded.problems]
+            elif loaded.model is None or loaded.errors:
                 raise WorkbookInvalidError(task.source, loaded.problems)
-            paper = loaded.model
+            else:
+                paper = loaded.model
         done.kind, done.identity = paper.kind, paper.identity()
         renderer = _renderer(paper.kind, task.template)
         forms: list[Form] = []
         for variant in paper.variants():
-            stem = safe_file_name(variant.file_stem)
+            stem = safe_file_name((DRAFT_PREFIX if task.draft else "") + variant.file_stem)
             blob, used = renderer.render_with_forms(variant)
+            if task.draft:
+                blob = mark_draft(blob, open_problems)
             # The index keeps two workbooks that give the same name apart until the parent decides.
             staged = task.stage / f"{task.index:06d}_{stem}.docx"
             writing = f"{stem}.docx"
@@ -200,10 +218,16 @@ def render_many(
     today: date | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    draft: bool = False,
 ) -> list[Outcome]:
-    """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure."""
+    """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure.
+
+    With `draft`, papers are made despite errors where the workbook allows it (a wrong text becomes a line to fill
+    in, a broken table row is left out), marked «ПРОЕКТ» on every page, their open problems listed after the text,
+    and named «ПРОЕКТ — …»; a workbook too broken even for a draft fails as without it.
+    """
     return _run([(s, None) for s in sources], out_dir, formats=formats, force=force, template=template,
-                converter_factory=converter_factory, today=today, workers=workers, progress=progress)
+                converter_factory=converter_factory, today=today, workers=workers, progress=progress, draft=draft)
 
 
 def render_paper(
@@ -233,10 +257,11 @@ def _run(
     today: date | None,
     workers: int | None,
     progress: Progress | None,
+    draft: bool = False,
 ) -> list[Outcome]:
     outcomes = [Outcome(source) for source, _ in items]
     with staging(out_dir) as stage:
-        tasks = [_Task(i, source, stage, template, today, paper) for i, (source, paper) in enumerate(items)]
+        tasks = [_Task(i, source, stage, template, today, paper, draft) for i, (source, paper) in enumerate(items)]
         prepared = sorted(_prepare_all(tasks, workers or os.cpu_count() or 1, progress), key=lambda p: p.index)
         taken: dict[str, Path] = {}
         ready: list[_Prepared] = []

@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import CONTENT_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
@@ -455,3 +457,44 @@ def normalize_docx(blob: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(blob)) as src:
         return _zip([_deflate(info.filename, src.read(info.filename)) for info in src.infolist()])
 
+
+
+DRAFT_MARK = "ПРОЕКТ"
+DRAFT_PREFIX = "ПРОЕКТ — "  # a draft's file name starts with it: it cannot be taken for the final paper
+
+
+def mark_draft(blob: bytes, problems: list[str]) -> bytes:
+    """Mark a rendered paper as a draft: «ПРОЕКТ» at the top right of every page, open problems after the text.
+
+    The mark goes into every header the document uses (first page, odd and even pages of every section), as the
+    word «Проект» stands at the upper right of a draft in office practice; a header linked to the previous
+    section's shows that one's mark.  The problems follow the text under their own heading, so the draft cannot
+    be signed as it is.
+    """
+    document = docx.Document(io.BytesIO(blob))
+    even = document.settings.odd_and_even_pages_header_footer
+    for index, section in enumerate(document.sections):
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if even:
+            headers.append(section.even_page_header)
+        for header in headers:
+            if index > 0 and header.is_linked_to_previous:
+                continue
+            header.is_linked_to_previous = False
+            first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            mark = first.insert_paragraph_before()
+            mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = mark.add_run(DRAFT_MARK)
+            run.bold = True
+    if problems:
+        heading = document.add_paragraph()
+        heading.add_run().add_break(WD_BREAK.PAGE)
+        title = heading.add_run("Замечания, не устранённые в проекте")
+        title.bold = True
+        for number, problem in enumerate(problems, start=1):
+            document.add_paragraph(f"{number}. {problem}")
+    out = io.BytesIO()
+    document.save(out)
+    return normalize_docx(out.getvalue())

@@ -1,0 +1,149 @@
+"""Write a marked copy of a checked workbook: every problem on its cell, and a first sheet listing them all.
+
+The copy is what a deputy director opens next to the report: errors and warnings fill their cells in two colours,
+each cell carries a comment with the message, and the sheet «Замечания» lists every problem with a link to its
+cell (problems that have no single cell — a missing sheet, a rule about the whole roadmap — are found only there).
+The original workbook is never written to.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from docgen.checking import Checked
+from docgen.errors import CellRef, OutputError, Problem, Severity, WorkbookFileError
+from docgen.output import dated_office_file, write_atomically
+from docgen.render import normalize_docx
+
+SHEET = "Замечания"
+SUFFIX = " — замечания"
+FILLS = {
+    Severity.ERROR: PatternFill("solid", fgColor="FFC7CE"),  # Excel's own «light red fill» for bad cells
+    Severity.WARNING: PatternFill("solid", fgColor="FFEB9C"),  # Excel's «yellow fill» for doubtful ones
+    Severity.INFO: PatternFill("solid", fgColor="DDEBF7"),
+}
+LEGEND = {
+    Severity.ERROR: "ошибка — исправьте, иначе документ не будет создан",
+    Severity.WARNING: "предупреждение — проверьте; документ будет создан",
+    Severity.INFO: "сведения — для информации",
+}
+_COMMENT_WIDTH, _COMMENT_HEIGHT = 320, 140  # points: room for two or three lines of a message
+
+
+def annotated_name(source: Path) -> str:
+    """Return the file name of the marked copy of `source`: «Заявка — замечания.xlsx»."""
+    return f"{source.stem}{SUFFIX}.xlsx"
+
+
+def annotate_workbook(checked: Checked, target: Path, *, force: bool = False) -> Path:
+    """Write the marked copy of `checked.path` to `target` (a folder, or an .xlsx file name); return its path.
+
+    A file already at the path is replaced only with `force` or when it holds the same marks (a check run
+    twice).  A workbook that could not be read at all cannot be marked: its error is raised.
+    """
+    if checked.error is not None:
+        raise checked.error
+    path = target / annotated_name(checked.path) if target.suffix.lower() != ".xlsx" else target
+    if path.resolve() == checked.path.resolve():
+        raise OutputError(path, "это сама проверяемая книга; копию с замечаниями нужно сохранить под другим именем")
+    write_atomically(path, marked_copy(checked), force=force)
+    return path
+
+
+def marked_copy(checked: Checked) -> bytes:
+    """Return the bytes of the marked copy; equal problems give equal bytes."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; the copy is for reading
+            wb = openpyxl.load_workbook(checked.path)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise WorkbookFileError(checked.path, "книгу не удалось открыть для копии с замечаниями") from exc
+    problems = checked.problems
+    by_cell: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        cell = _cell(problem.where, wb.sheetnames)
+        if cell is not None:
+            by_cell.setdefault(cell, []).append(problem)
+    for (sheet, coordinate), found in by_cell.items():
+        cell = wb[sheet][coordinate]
+        worst = min(found, key=lambda p: list(Severity).index(p.severity)).severity
+        cell.fill = FILLS[worst]
+        text = "\n".join(f"[{p.severity.value}] {p.message}" + (f" ({p.rule})" if p.rule else "") for p in found)
+        comment = Comment(text, "docgen")
+        comment.width, comment.height = _COMMENT_WIDTH, _COMMENT_HEIGHT
+        cell.comment = comment
+    _list_sheet(wb, problems, checked.path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _stable(buffer.getvalue(), checked.path)
+
+
+def _cell(where: CellRef | None, sheets: list[str]) -> tuple[str, str] | None:
+    if where is None or where.row is None or where.column is None or where.sheet not in sheets:
+        return None
+    return where.sheet, f"{where.column}{where.row}"
+
+
+def _link(where: CellRef | None, sheets: list[str]) -> str | None:
+    if where is None or where.sheet not in sheets:
+        return None
+    sheet = where.sheet.replace("'", "''")
+    return f"#'{sheet}'!{where.column or 'A'}{where.row or 1}"
+
+
+def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path) -> None:
+    """Put the sheet «Замечания» first: every problem, with a link to its cell where it has one."""
+    sheets = list(wb.sheetnames)
+    name, number = SHEET, 1
+    while name in sheets:  # the source has such a sheet already (perhaps a marked copy checked again)
+        number += 1
+        name = f"{SHEET} {number}"
+    ws = wb.create_sheet(name, 0)
+    errors = sum(p.is_error for p in problems)
+    ws.append([f"Замечания к книге «{source.name}»"])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([f"Ошибок — {errors}, предупреждений и сведений — {len(problems) - errors}. "
+               "Ячейки с замечаниями закрашены, текст замечания — в примечании к ячейке."])
+    for severity, meaning in LEGEND.items():
+        ws.append([severity.value, meaning])
+        ws.cell(ws.max_row, 1).fill = FILLS[severity]
+    ws.append([])
+    ws.append(["Вид", "Где", "Замечание", "Основание"])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    if not problems:
+        ws.append(["", "", "замечаний нет"])
+    for problem in problems:
+        ws.append([problem.severity.value, str(problem.where) if problem.where else "книга", problem.message,
+                   problem.rule or ""])
+        row = ws.max_row
+        ws.cell(row, 1).fill = FILLS[problem.severity]
+        link = _link(problem.where, sheets)
+        if link is not None:
+            ws.cell(row, 2).hyperlink = link
+            ws.cell(row, 2).style = "Hyperlink"
+        for column in (2, 3, 4):
+            ws.cell(row, column).alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCD", (16, 45, 80, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    wb.active = 0
+    for sheet in wb.worksheets:  # only the new first sheet is selected, or Excel opens several as a group
+        sheet.sheet_view.tabSelected = sheet is ws
+
+
+def _stable(blob: bytes, source: Path) -> bytes:
+    """Date the copy by its source's last change instead of «now», so checking twice gives the same bytes."""
+    try:
+        changed = datetime.fromtimestamp(source.stat().st_mtime, UTC)
+    except OSError:
+        changed = datetime(2000, 1, 1, tzinfo=UTC)
+    return normalize_docx(dated_office_file(blob, changed))
