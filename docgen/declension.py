@@ -1,16 +1,20 @@
 """Decline Russian organization names, positions and people's names for the templates.
 
 The data stays in the nominative; a template chooses the case where the value is used, with a Jinja filter named
-by the Russian case abbreviation: ``{{ org | рд }}`` (родительный), ``дт``, ``вн``, ``тв``, ``пр`` and ``им``
-(именительный, the value as typed).  Every result is a `Form`: the text plus how it was obtained and the reasons a
+by the Russian case abbreviation: ``{{ org | рд }}`` (родительный), ``дт``, ``вн``, ``тв``, ``пр`` (предложный,
+after «о»: «о детском саде»), ``мс`` (местный, after «в»/«на»: «в детском саду»; pymorphy3's ``loc2``, taken only
+for the nouns in `_LOC2_NOUNS`, the prepositional for every other word) and ``им`` (именительный, the value as
+typed).  Every result is a `Form`: the text plus how it was obtained and the reasons a
 clerk should check it; `Decliner.log` keeps them all for the review list (`review_rows`).
 
 Organization names and phrases (positions, bodies) — pymorphy3 (method «словарь»):
 
-* kept unchanged: abbreviations (two or more capitals: «МАОУ», «ДО», «ДЮЦ», «СОШ», «ТПУ», «ИМЦ», «ТомГУ»),
-  «quoted names» (nested quotes too), (parentheses), «№ N», numbers, words with a dot («г.», «с.», «им.»,
-  initials) and everything after them, everything after a preposition («при ТПУ», «по учебной работе»), a comma or
-  «и», and dependent words that are not in the nominative («сибирского фольклора», «администрации Города Томска»);
+* kept unchanged: abbreviations (the last part has two or more capitals: «МАОУ», «ДО», «СОШ», «ТомГУ»; but
+  «Нижне-Тавдинская» and «ИТ-лицей» are words), «quoted names» in «ёлочки», „лапки“ or "straight quotes", nested
+  or not (a straight quote after a space and before a letter opens, any other closes), «№ N», numbers («19-й»),
+  words with a dot («г.», «с.», «им.», initials) and everything after them, «имени» and everything after it,
+  everything after a preposition («при ТПУ», «по учебной работе»), a comma or «и», and dependent words that are not
+  in the nominative («сибирского фольклора», «администрации Города Томска»); (brackets) after the head too;
 * inflected: the head noun phrase — the adjectives and participles before the first noun, agreeing with it, and
   that noun («детский сад» → «детскому саду», «заместитель» → «заместителя» in the accusative of animate nouns);
   then at most one apposition: a noun phrase in the nominative singular that follows the head or its genitive
@@ -20,25 +24,35 @@ Organization names and phrases (positions, bodies) — pymorphy3 (method «сл�
 * an adjective before an abbreviation agrees with the noun the abbreviation stands for when it is known
   («Заозерная СОШ» → «Заозерной СОШ»: школа); adjectives without a noun are substantivized heads
   («заведующий МАДОУ № 5» → «заведующему МАДОУ № 5»);
+* brackets among the adjectives agree with the noun when they hold adjectives («Вечерняя (сменная) школа» →
+  «Вечерней (сменной) школы»), else stay as typed, flagged;
 * each word keeps its capitalisation as typed («Центр» → «Центру»), «е» typed for «ё» stays «е»;
-  hyphenated adjectives inflect on the last part («детско-юношеский» → «детско-юношескому»), a pair of animate
-  nouns on both parts («учитель-логопед» → «учителю-логопеду»); any other hyphenated word the dictionary does not
-  list inflects on the last part with the risk «дефис в «…»» («интернет-центр» → «интернет-центра»);
+  hyphenated adjectives inflect on the last part («детско-юношеский» → «детско-юношескому», «Усть-Кутский» →
+  «Усть-Кутского»), a pair of animate nouns or an institution noun and a noun on both parts («учитель-логопед» →
+  «учителю-логопеду», «Лицей-интернат» → «Лицею-интернату»); any other hyphenated word the dictionary does not
+  list inflects on the last part, flagged («интернет-центр» → «интернет-центра»);
 * a name made only of abbreviations, numbers and quotes («МАДОУ № 5», «МАОУ СОШ № 16, 32 (сетевая программа)»)
   stays unchanged (method «без изменений»);
 * ambiguous parses: the reading in the nominative that agrees in gender and number with the head noun wins
   (singular before plural unless the adjectives are plural);
 * a word pymorphy3 does not know (a guess by suffix or prefix) is left unchanged with the risk
   «неизвестное слово «…»»; the one exception is an adjective with a regular ending -ский/-цкий/-ный
-  («Иогачская», «стажировочная»), which inflects like every such adjective and still carries the risk.
+  («Иогачская», «стажировочная»), which inflects like every such adjective — flagged only when it does not agree
+  with a dictionary noun or a listed abbreviation.
 
-People — pytrovich (method «petrovich»): «В.В. Пустовалова», «Пустовалова В.В.», «Пустовалова Валентина Васильевна»,
-«Валентина Васильевна Пустовалова».  Gender comes from the patronymic (…вич, …ич, «оглы» → male; …вна, …чна,
-«кызы» → female); without a patronymic, from the first name (risk «нет отчества»); with initials only, from the
-surname ending (risk «пол определён по фамилии»), and when the ending tells nothing and the male and female forms
-differ («Шевчук И.А.»), the surname is left as typed (risk «пол не определён…»).  Initials are kept; surnames that do
-not decline (Швайко, Дурново, Черных, Ким for a woman) stay as they are; double-barrelled surnames decline part by
-part (risk «дефис в «…»»).
+Risks are what a clerk should really look at, naming the word and why: a guess, a hyphenated word whose first part
+was kept, a capitalised bare noun that may be a name without quotes, a bracket that could not agree, a proper name
+that changed.  Right forms of certain kinds are not flagged (the list is useless if it is almost always wrong).
+
+People — pytrovich (method «petrovich»; the `PersonEngine` protocol lets `scripts/compare_petrovich.py` measure
+the `petrovich` package on the same cases): «В.В. Пустовалова», «Пустовалова В.В.», «Пустовалова Валентина
+Васильевна», «Валентина Васильевна Пустовалова», «Мария Петровна Кулич» (a first name then a patronymic: the surname
+is last even when it ends in -ич).  Gender comes from the patronymic (…вич, …ич, «оглы» → male; …вна, …чна, «кызы» →
+female), flagged when the first name says otherwise; without a patronymic, from the first name; with initials
+only, from the surname ending (-ова, -ин, -ский…), and when the ending tells nothing and the male and female forms
+differ («Шевчук И.А.»), the surname is left as typed and flagged with both forms.  Initials are kept; surnames that
+do not decline (Швайко, Дурново, Черных, Ким for a woman) stay as they are; double-barrelled surnames decline part
+by part, flagged when a part that changed is not of a surname shape that surely declines («Бонча-Козлов»).
 
 Overrides: a value may be any object with ``nominative: str`` and ``forms: Mapping[str, str]`` (keys «рд», «дт», …);
 a non-empty form for the requested case wins (method «ручная форма», no risks).
@@ -53,7 +67,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import pymorphy3
 from pytrovich.detector import PetrovichGenderDetector
@@ -62,7 +76,9 @@ from pytrovich.maker import PetrovichDeclinationMaker
 
 from docgen.text import NBSP, tie_numbers
 
-CASES: dict[str, str] = {"им": "nomn", "рд": "gent", "дт": "datv", "вн": "accs", "тв": "ablt", "пр": "loct"}
+CASES: dict[str, str] = {
+    "им": "nomn", "рд": "gent", "дт": "datv", "вн": "accs", "тв": "ablt", "пр": "loct", "мс": "loc2",
+}
 
 METHOD_DICTIONARY = "словарь"
 METHOD_PETROVICH = "petrovich"
@@ -85,7 +101,27 @@ _ABBREVIATION_GENDER: dict[str, str] = {
     "ТПУ": "masc", "ТГУ": "masc", "ТГПУ": "masc", "ТУСУР": "masc", "ТГАСУ": "masc",
 }
 
-_PETROVICH_CASES = {"рд": "GENITIVE", "дт": "DATIVE", "вн": "ACCUSATIVE", "тв": "INSTRUMENTAL", "пр": "PREPOSITIONAL"}
+_PETROVICH_CASES = {
+    "рд": "GENITIVE", "дт": "DATIVE", "вн": "ACCUSATIVE", "тв": "INSTRUMENTAL",
+    "пр": "PREPOSITIONAL", "мс": "PREPOSITIONAL",
+}
+
+# Nouns whose locative after «в»/«на» ends in stressed -у in official usage («в детском саду», «в 2024 году»).
+# pymorphy3 lists a loc2 form for many more («дому», «краю», «мосту»), most of them only in set phrases («на дому»),
+# so only these take it; every other word's locative is its prepositional.
+_LOC2_NOUNS = frozenset({"сад", "лес", "бор", "год", "порт", "аэропорт", "пруд", "полк", "шкаф", "угол"})
+
+# Nouns that, first in a hyphenated compound, decline with the second part: «Лицей-интернат» → «Лицея-интерната».
+# Any other first part stays as typed and is flagged («интернет-центр», «пресс-центр»).
+_INSTITUTION_NOUNS = frozenset({
+    "школа", "лицей", "гимназия", "прогимназия", "интернат", "сад", "музей", "центр", "комплекс", "клуб", "студия",
+    "театр", "библиотека", "лаборатория", "мастерская", "база", "училище", "колледж", "академия", "университет",
+    "институт", "парк", "усадьба", "галерея", "дом", "дворец", "лагерь", "санаторий", "заповедник", "приют",
+    "станция", "школа-интернат", "ясли", "детсад",
+})
+
+# pymorphy3 tags of proper names: such a word capitalised inside a name may be part of a name that must not change.
+_PROPER_TAGS = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 
 
 @dataclass(frozen=True)
@@ -135,7 +171,7 @@ class _Token:
 _OPENERS = {"«": "»", "(": ")", "„": "“", '"': '"', "“": "”"}
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
-    r"|(?P<number>\d+(?:[.,/]\d+)*)"
+    r"|(?P<number>\d+(?:[.,/]\d+)*(?:-[а-яё]{1,3})?)"
     r"|(?P<word>[А-Яа-яЁёA-Za-z]+(?:-[А-Яа-яЁёA-Za-z]+)*\.?)"
     r"|(?P<sign>№)"
     r"|(?P<dash>[–—]|-(?=\s))"
@@ -144,13 +180,33 @@ _TOKEN = re.compile(
 )
 
 
+def _opens(text: str, i: int) -> bool:
+    """Whether the straight quote at `i` opens a quotation: after a space, a bracket or «, and before a letter."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "(«„“") and not after.isspace()
+
+
 def _closing(text: str, start: int) -> int:
-    """Index just past the quote or bracket opened at `start` (nesting respected); the end if it never closes."""
+    """Index just past the quote or bracket opened at `start` (nesting respected); the end if it never closes.
+
+    Straight quotes nest too («"Детский сад № 5 "Ромашка""»): a quote after a space and before a letter opens,
+    any other closes.
+    """
     opener = text[start]
     closer = _OPENERS[opener]
     if opener == closer:
-        end = text.find(closer, start + 1)
-        return len(text) if end < 0 else end + 1
+        depth = 0
+        for i in range(start, len(text)):
+            if text[i] != opener:
+                continue
+            if i == start or _opens(text, i):
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+        return len(text)
     depth = 0
     for i in range(start, len(text)):
         if text[i] == opener:
@@ -175,6 +231,10 @@ def _tokenize(text: str) -> list[_Token]:
         assert m is not None and m.lastgroup is not None  # the last alternative matches any character
         kind = m.lastgroup
         value = m.group()
+        if kind == "word" and value.lower() == "имени":
+            # «школа имени Александра Невского»: what follows «имени» is a name in the genitive, never declined
+            tokens.append(_Token("opaque", text[i:]))
+            break
         if kind == "word":
             if value.endswith("."):
                 kind = "dotted"
@@ -186,8 +246,12 @@ def _tokenize(text: str) -> list[_Token]:
 
 
 def _is_abbreviation(word: str) -> bool:
-    capitals = sum(ch.isupper() for ch in word)
-    return capitals >= 2 or (len(word) == 1 and word.isupper())
+    """Whether a word is an abbreviation: its last part has two capitals («МАОУ», «ТомГУ») or is one capital.
+
+    «Нижне-Тавдинская», «Усть-Кутский» are words (each part has one capital), and so is «ИТ-лицей».
+    """
+    last = word.rsplit("-", 1)[-1]
+    return sum(ch.isupper() for ch in last) >= 2 or (len(last) == 1 and last.isupper())
 
 
 def _next_index(tokens: list[_Token], i: int) -> int | None:
@@ -219,6 +283,17 @@ def _is_dictionary_word(parse: Any) -> bool:
 _NUMBER_AND_CASE = frozenset({"sing", "plur", *CASES.values()})
 
 
+def _inflect_parse(parse: Any, grammemes: set[str]) -> Any | None:
+    """Inflect one pymorphy3 parse; the locative «loc2» only for `_LOC2_NOUNS`, the prepositional for the rest."""
+    if "loc2" in grammemes:
+        if parse.tag.POS == "NOUN" and parse.normal_form in _LOC2_NOUNS:
+            found = parse.inflect(grammemes)
+            if found is not None:
+                return found
+        grammemes = (grammemes - {"loc2"}) | {"loct"}
+    return parse.inflect(grammemes)
+
+
 @dataclass(frozen=True)
 class _Reading:
     """One reading of a word: a pymorphy3 parse, or for a hyphenated word its last part plus the first part.
@@ -238,11 +313,11 @@ class _Reading:
         return self.parse.tag
 
     def inflect(self, grammemes: set[str]) -> str | None:
-        right = self.parse.inflect(grammemes)
+        right = _inflect_parse(self.parse, grammemes)
         if right is None:
             return None
         if self.left_parse is not None:
-            left = self.left_parse.inflect(grammemes & _NUMBER_AND_CASE)
+            left = _inflect_parse(self.left_parse, grammemes & _NUMBER_AND_CASE)
             return None if left is None else f"{left.word}-{right.word}"
         if self.left is not None:
             return f"{self.left}-{right.word}"
@@ -259,18 +334,25 @@ def _readings(word: str) -> tuple[_Reading, ...]:
     # A hyphenated word the dictionary does not list as a whole: decline its parts (pymorphy3's own hyphen
     # analysis sometimes cuts prefixes off the first part: «специалист-эксперт»).
     left, right = word.rsplit("-", 1)
-    combining = left.lower().endswith(("о", "е"))  # «детско-», «информационно-», «психолого-»
+    combining = left.lower().endswith(("о", "е")) or left.isupper()  # «детско-», «психолого-», «ИТ-»
     left_nouns = [] if "-" in left else [
-        p for p in _parses(left) if p.tag.POS == "NOUN" and p.tag.animacy == "anim" and not _is_guess(p)
+        p for p in _parses(left)
+        if p.tag.POS == "NOUN" and not _is_guess(p) and (p.tag.animacy == "anim" or p.normal_form in _INSTITUTION_NOUNS)
     ]
     result: list[_Reading] = []
     for r in _readings(right):
+        if r.tag.POS in _ADJ_POS:
+            # a compound adjective declines on its last part only: «Нижне-Тавдинская», «Усть-Кутский»
+            result.append(_Reading(r.parse, guess=r.guess, left=left))
+            continue
         partner = next(
-            (p for p in left_nouns if r.tag.POS == "NOUN" and r.tag.animacy == "anim"
+            (p for p in left_nouns if r.tag.POS == "NOUN"
+             and (r.tag.animacy == "anim") == (p.tag.animacy == "anim")
              and p.tag.case == r.tag.case and p.tag.number == r.tag.number),
             None,
         )
         if partner is not None:
+            # two nouns: «учитель-логопед» → «учителю-логопеду», «Лицей-интернат» → «Лицею-интернату»
             result.append(_Reading(r.parse, guess=r.guess, left_parse=partner))
         else:
             left_known = combining or _morph().word_is_known(left)
@@ -343,6 +425,7 @@ class _Phrase:
     gender: str | None
     animacy: str
     risks: list[str] = field(default_factory=list)
+    certain: bool = False  # the head is a dictionary noun or a known abbreviation: adjectives agree with it safely
 
 
 class _PhraseDecliner:
@@ -382,6 +465,11 @@ class _PhraseDecliner:
 
     def _extend(self, adjectives: list[int], j: int | None, *, apposition: bool) -> _Phrase | None:
         """Continue a phrase whose adjectives so far are `adjectives` at token `j` (None: the end of the text)."""
+        if adjectives and j is not None and self.tokens[j].kind == "opaque" and self.tokens[j].text.startswith("("):
+            # «Вечерняя (сменная) школа»: a bracket between the adjectives; `_inflect` makes it agree
+            after = _next_index(self.tokens, j)
+            if after is not None and self.tokens[after].kind == "word":
+                return self._extend(adjectives, after, apposition=apposition)
         if j is None or self.tokens[j].kind != "word" or _is_stop_word(self.tokens[j].text):
             return self._headless(adjectives, j, apposition=apposition)
         word = self.tokens[j].text
@@ -421,7 +509,10 @@ class _PhraseDecliner:
                 continue
             chosen = self._adjective_readings(adjectives, noun.tag.number, noun.tag.gender)
             if chosen is not None:
-                return _Phrase(chosen, head, noun, noun.tag.number, noun.tag.gender, noun.tag.animacy or "inan")
+                return _Phrase(
+                    chosen, head, noun, noun.tag.number, noun.tag.gender, noun.tag.animacy or "inan",
+                    certain=not noun.guess,
+                )
         return None
 
     def _adjective_readings(
@@ -442,8 +533,12 @@ class _PhraseDecliner:
         chosen = self._adjective_readings(adjectives, "sing", gender)
         if chosen is None:
             return None
-        phrase = _Phrase(chosen, abbr, None, "sing", gender, "inan")
-        phrase.risks.append(f"прилагательное согласовано с сокращением «{self.tokens[abbr].text}»")
+        listed = self.tokens[abbr].text.upper() in _ABBREVIATION_GENDER
+        phrase = _Phrase(chosen, abbr, None, "sing", gender, "inan", certain=listed)
+        if not listed:
+            phrase.risks.append(
+                f"прилагательное согласовано с сокращением «{self.tokens[abbr].text}» как с «учреждением»"
+            )
         return phrase
 
     def _substantivized(self, adjectives: list[int]) -> _Phrase | None:
@@ -463,17 +558,45 @@ class _PhraseDecliner:
     def _inflect(self, phrase: _Phrase) -> None:
         for risk in phrase.risks:
             self._risk(risk)
+        grammemes = {self.grammeme, phrase.number}
+        if phrase.number == "sing" and phrase.gender:
+            grammemes.add(phrase.gender)
+        if self.grammeme == "accs" and (phrase.number == "plur" or phrase.gender == "masc"):
+            grammemes.add(phrase.animacy)
         for k, adj in phrase.adjectives:
-            grammemes = {self.grammeme, phrase.number}
-            if phrase.number == "sing" and phrase.gender:
-                grammemes.add(phrase.gender)
-            if self.grammeme == "accs" and (phrase.number == "plur" or phrase.gender == "masc"):
-                grammemes.add(phrase.animacy)
-            self._replace(k, adj, grammemes)
+            self._replace(k, adj, grammemes, certain_head=phrase.certain)
+        if phrase.adjectives:
+            for k in range(phrase.adjectives[0][0], phrase.head):
+                if self.tokens[k].kind == "opaque" and self.tokens[k].text.startswith("("):
+                    self._bracket(k, phrase, grammemes)
         if phrase.noun is not None:
-            self._replace(phrase.head, phrase.noun, {self.grammeme})
+            self._replace(phrase.head, phrase.noun, {self.grammeme}, certain_head=phrase.certain)
 
-    def _replace(self, k: int, reading: _Reading, grammemes: set[str]) -> None:
+    def _bracket(self, k: int, phrase: _Phrase, grammemes: set[str]) -> None:
+        """Make adjectives in brackets agree («Вечерняя (сменная) школа» → «Вечерней (сменной) школы»)."""
+        old = self.tokens[k].text
+        inner = old[1:-1] if old.endswith(")") else old[1:]
+        words = list(_WORD_SPAN.finditer(inner))
+        readings = []
+        for m in words:
+            found = [r for r in _nominatives(m.group(), _ADJ_POS) if _agrees(r.tag, phrase.number, phrase.gender)]
+            if not found:
+                self._risk(f"в скобках «{inner}» — не прилагательное, оставлено как есть")
+                return
+            readings.append(found[0])
+        new = inner
+        for m, reading in reversed(list(zip(words, readings, strict=True))):
+            form = reading.inflect(grammemes)
+            if form is None:
+                self._risk(f"не удалось просклонять «{m.group()}» в скобках")
+                return
+            if reading.guess:
+                self._risk(f"неизвестное слово «{m.group()}»")
+            new = new[: m.start()] + _restore_case(form, m.group()) + new[m.end():]
+        self.tokens[k].text = old.replace(inner, new, 1)
+        self.changed = True
+
+    def _replace(self, k: int, reading: _Reading, grammemes: set[str], *, certain_head: bool = False) -> None:
         old = self.tokens[k].text
         form = reading.inflect(grammemes)
         if form is None:
@@ -482,12 +605,16 @@ class _PhraseDecliner:
         new = _restore_case(form, old)
         if new == old:
             return
-        if reading.guess:
-            self._risk(f"неизвестное слово «{old}»")
-        if old[:1].isupper() and any(t.kind != "space" for t in self.tokens[:k]):
-            self._risk(f"слово с заглавной буквы «{old}»")
+        regular_adjective = reading.tag.POS == "ADJF" and _PRODUCTIVE_ADJECTIVE.search(old.lower())
+        if reading.guess and not (certain_head and regular_adjective):
+            # an unknown adjective with a regular ending before a known noun («Тавдинская школа») declines like
+            # every such adjective; anything else unknown is a guess
+            self._risk(f"неизвестное слово «{old}»: форма угадана по окончанию")
+        proper = any(tag in reading.tag for tag in _PROPER_TAGS)
+        if proper and old[:1].isupper() and any(t.kind != "space" for t in self.tokens[:k]):
+            self._risk(f"«{old}» может быть частью имени собственного, а его не склоняют")
         if reading.hyphen_risk:
-            self._risk(f"дефис в «{old}»")
+            self._risk(f"дефис в «{old}»: склоняется только вторая часть")
         self.tokens[k].text = new
         self.changed = True
 
@@ -509,12 +636,20 @@ class _PhraseDecliner:
             if not apposition_done:
                 phrase = self._phrase(i, apposition=True)
                 if phrase is not None:
+                    word = self.tokens[phrase.head].text
+                    if phrase.noun is not None and word[:1].isupper() and not phrase.adjectives and not any(
+                        part in _INSTITUTION_NOUNS for part in phrase.noun.parse.normal_form.split("-")
+                    ):
+                        # «Станция Ромашка»: a capitalised bare noun may be a name written without quotes
+                        self._risk(f"«{word}» с заглавной буквы: если это название, его пишут в кавычках и не склоняют")
                     self._inflect(phrase)
                     apposition_done = True
                     i = phrase.head + 1
                     continue
-            if not _is_known(token.text):
-                self._risk(f"неизвестное слово «{token.text}»")
+            if not _is_known(token.text) and any(r.tag.case == "nomn" for r in _readings(token.text)):
+                # an unknown word that may be in the nominative may be an apposition that should have declined;
+                # one that can only be oblique («стажировочной площадки») is a dependent and rightly stays
+                self._risk(f"неизвестное слово «{token.text}» оставлено как есть")
             i += 1
 
 
@@ -538,6 +673,9 @@ _WORDS = re.compile(rf"^\s*{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|оглы|кызы))
 _WORD_SPAN = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*")
 _MALE_PATRONYMIC = re.compile(r"(?:вич|ич|оглы)$")
 _FEMALE_PATRONYMIC = re.compile(r"(?:вна|чна|шна|кызы)$")
+# Endings of surnames that decline like adjectives or possessives: a part of a double surname with one of them is
+# sure to decline («Римская-Корсакова», «Петров-Водкин»); another part may not («Бонч-Бруевич»).
+_SURNAME_ENDING = re.compile(r"(?:[оеё]в|[иы]н|[сц]кий|[оеё]ва|[иы]на|[сц]кая|ой|ая|ий)$")
 
 
 def _typeset_person(text: str) -> str:
@@ -548,9 +686,9 @@ def _typeset_person(text: str) -> str:
 def _patronymic_gender(word: str) -> str | None:
     low = word.lower()
     if _MALE_PATRONYMIC.search(low):
-        return "MALE"
+        return "male"
     if _FEMALE_PATRONYMIC.search(low):
-        return "FEMALE"
+        return "female"
     return None
 
 
@@ -582,6 +720,7 @@ class _Person:
     first: tuple[int, int] | None = None
     patronymic: tuple[int, int] | None = None
     initials: bool = False
+    risks: tuple[str, ...] = ()  # doubts about which word is which
 
 
 def _person_parts(text: str) -> _Person | None:
@@ -599,14 +738,54 @@ def _person_parts(text: str) -> _Person | None:
     if len(words) == 1:
         return _Person(surname=spans[0])
     if len(words) == 2:
-        if _is_first_name(words[0]) and not _is_first_name(words[1]):
-            return _Person(first=spans[0], surname=spans[1])
-        return _Person(surname=spans[0], first=spans[1])
+        first_is_name, second_is_name = _is_first_name(words[0]), _is_first_name(words[1])
+        doubt = () if first_is_name != second_is_name else (
+            f"не ясно, какое из слов «{words[0]}» и «{words[1]}» — фамилия",
+        )
+        if first_is_name and not second_is_name:
+            return _Person(first=spans[0], surname=spans[1], risks=doubt)
+        return _Person(surname=spans[0], first=spans[1], risks=doubt)
     if len(words) == 3:
-        if _patronymic_gender(words[1]) and not _patronymic_gender(words[2]):
+        # «Мария Петровна Кулич»: a first name, then a patronymic — the surname is last even when it ends in -ич
+        if _patronymic_gender(words[1]) and (not _patronymic_gender(words[2]) or _is_first_name(words[0])):
             return _Person(first=spans[0], patronymic=spans[1], surname=spans[2])
         return _Person(surname=spans[0], first=spans[1], patronymic=spans[2])
     return None
+
+
+class PersonEngine(Protocol):
+    """What the decliner needs from a library of Russian personal names (pytrovich; `petrovich` was measured too)."""
+
+    def make(self, part: str, text: str, gender: str, case: str) -> str:
+        """Decline one part («surname», «first», «patronymic») for a gender («male», «female», «androgynous»)."""
+        ...
+
+    def gender(self, *, first: str | None = None, surname: str | None = None) -> str | None:
+        """Tell «male» or «female» from a first name or a surname; None when it does not tell."""
+        ...
+
+
+class Pytrovich:
+    """`PersonEngine` on pytrovich (the process-wide maker and detector from `_petrovich`)."""
+
+    _PARTS: ClassVar[dict[str, str]] = {"surname": "LASTNAME", "first": "FIRSTNAME", "patronymic": "MIDDLENAME"}
+
+    def make(self, part: str, text: str, gender: str, case: str) -> str:
+        maker, _ = _petrovich()
+        return str(maker.make(
+            getattr(NamePart, self._PARTS[part]), getattr(Gender, gender.upper()),
+            getattr(Case, _PETROVICH_CASES[case]), text,
+        ))
+
+    def gender(self, *, first: str | None = None, surname: str | None = None) -> str | None:
+        _, detector = _petrovich()
+        if first:
+            detected = detector.detect(firstname=first.lower())
+        elif surname:
+            detected = detector.detect(lastname=surname.lower())
+        else:
+            return None
+        return None if detected == Gender.ANDROGYNOUS else str(detected.name).lower()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -619,8 +798,9 @@ class Decliner:
     Lazily creates one pymorphy3.MorphAnalyzer and one petrovich maker (module-level cache: they are slow to load).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, engine: PersonEngine | None = None) -> None:
         self.log: list[Form] = []
+        self.engine: PersonEngine = engine or Pytrovich()
 
     def _done(self, form: Form) -> Form:
         self.log.append(form)
@@ -654,56 +834,54 @@ class Decliner:
         parts = _person_parts(name)
         if parts is None or parts.surname is None:
             return self._unchanged(name, case, [f"не распознаны фамилия, имя и отчество в «{name}»"])
-        maker, detector = _petrovich()
-        risks: list[str] = []
+        engine = self.engine
+        risks: list[str] = list(parts.risks)
 
         def part(span: tuple[int, int] | None) -> str | None:
             return name[span[0] : span[1]] if span else None
 
         surname, first, patronymic = part(parts.surname), part(parts.first), part(parts.patronymic)
         assert surname is not None
-        gender_name = _patronymic_gender(patronymic) if patronymic else None
-        if patronymic and gender_name is None:
-            risks.append(f"отчество не распознано: «{patronymic}»")
-        if gender_name is None and first:
-            if not patronymic:
-                risks.append("нет отчества")
-            detected = detector.detect(firstname=first.lower())
-            gender_name = None if detected == Gender.ANDROGYNOUS else detected.name
-            if gender_name:
-                risks.append("пол определён по имени")
-        if gender_name is None and not first:
+        gender = _patronymic_gender(patronymic) if patronymic else None
+        if patronymic and gender is None:
+            risks.append(f"отчество «{patronymic}» не распознано")
+        by_first = engine.gender(first=first) if first else None
+        if gender is not None and by_first is not None and by_first != gender:
+            risks.append(f"имя «{first}» и отчество «{patronymic}» говорят о разном поле; пол взят по отчеству")
+        if gender is None and first:
+            gender = by_first
+            if gender is None:
+                risks.append(f"пол не ясен по имени «{first}»")
+        if gender is None and not first:
+            gender = engine.gender(surname=surname)
             if not parts.initials:
-                risks.append("нет инициалов")
-            detected = detector.detect(lastname=surname.lower())
-            gender_name = None if detected == Gender.ANDROGYNOUS else detected.name
-            if gender_name:
-                risks.append("пол определён по фамилии")
-        petrovich_case = getattr(Case, _PETROVICH_CASES[case])
-
-        def make(kind: Any, text: str, gender: Any) -> str:
-            return str(maker.make(kind, gender, petrovich_case, text))
-
-        replacements: list[tuple[tuple[int, int], str]] = []
-        if gender_name is None:
-            male = make(NamePart.LASTNAME, surname, Gender.MALE)
-            female = make(NamePart.LASTNAME, surname, Gender.FEMALE)
+                risks.append("нет ни имени, ни инициалов")
+        if gender is None:
+            male = engine.make("surname", surname, "male", case)
+            female = engine.make("surname", surname, "female", case)
             if male != female:
-                risks.append(f"пол не определён: фамилия «{surname}» оставлена без изменений")
+                risks.append(
+                    f"пол не определён: фамилия «{surname}» оставлена без изменений "
+                    f"(для мужчины — «{male}», для женщины — «{female}»)"
+                )
                 new_surname = surname
             else:
                 new_surname = male
-            gender = Gender.ANDROGYNOUS
+            gender = "androgynous"
         else:
-            gender = getattr(Gender, gender_name)
-            new_surname = make(NamePart.LASTNAME, surname, gender)
-        replacements.append((parts.surname, new_surname))
+            new_surname = engine.make("surname", surname, gender, case)
+        replacements: list[tuple[tuple[int, int], str]] = [(parts.surname, new_surname)]
         if "-" in surname and new_surname != surname:
-            risks.append(f"дефис в «{surname}»")
+            odd = [
+                old for old, new in zip(surname.split("-")[:-1], new_surname.split("-")[:-1], strict=False)
+                if old != new and not _SURNAME_ENDING.search(old.lower())
+            ]
+            if odd:
+                risks.append(f"двойная фамилия «{surname}»: проверьте, склоняется ли часть «{odd[0]}»")
         if first and parts.first:
-            replacements.append((parts.first, make(NamePart.FIRSTNAME, first, gender)))
+            replacements.append((parts.first, engine.make("first", first, gender, case)))
         if patronymic and parts.patronymic and " " not in patronymic:
-            replacements.append((parts.patronymic, make(NamePart.MIDDLENAME, patronymic, gender)))
+            replacements.append((parts.patronymic, engine.make("patronymic", patronymic, gender, case)))
         result = name
         for (start, end), new in sorted(replacements, reverse=True):
             result = result[:start] + new + result[end:]
