@@ -528,3 +528,50 @@ def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: 
         click.echo(f"Файл «{name}» прежнего архива изменён после записи и оставлен как есть; в новую опись он не "
                    "входит.", err=True)
     return code
+
+
+# --- docgen serve (the web page; kept in one block: issue-13) -------------------------------------------------
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="АДРЕС",
+              help="Адрес, на котором слушать; любой, кроме 127.0.0.1, требует --token или --open.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, metavar="ПОРТ",
+              help="Порт.")
+@click.option("--token", envvar="DOCGEN_TOKEN", metavar="КЛЮЧ",
+              help="Ключ доступа: страницы открываются только по ссылке с ним (или переменная DOCGEN_TOKEN).")
+@click.option("--open", "open_access", is_flag=True,
+              help="Открыть доступ без ключа всем, кто видит этот адрес (только во внутренней сети).")
+@click.option("--keep", "keep_minutes", type=click.FloatRange(1, 7 * 24 * 60), default=60.0, show_default=True,
+              metavar="МИН", help="Сколько минут хранить загруженные книги и документы.")
+@click.option("--max-files", type=click.IntRange(1, 10000), default=200, show_default=True, metavar="N",
+              help="Сколько книг можно загрузить за один раз.")
+@click.option("--max-mb", type=click.IntRange(1, 2000), default=50, show_default=True, metavar="МБ",
+              help="Сколько мегабайт можно загрузить за один раз.")
+@_batch_options
+def serve(*, host: str, port: int, token: str | None, open_access: bool, keep_minutes: float, max_files: int,
+          max_mb: int, workers: int | None, timeout: float) -> int:
+    """Запустить сайт: школы проверяют книги и получают документы в браузере."""
+    import uvicorn  # noqa: PLC0415 - the web stack loads only for this command
+
+    from docgen.web.app import Settings, create_app  # noqa: PLC0415
+
+    if host not in LOOPBACK and not token and not open_access:
+        raise click.BadParameter(f"«{host}» открывает сайт другим компьютерам: задайте ключ доступа --token "
+                                 "(или DOCGEN_TOKEN) или явно разрешите доступ без ключа: --open",
+                                 param_hint="--host")
+    if token is not None and len(token) < 16:
+        raise click.BadParameter("ключ доступа должен быть не короче 16 символов", param_hint="--token")
+    server = create_app(Settings(token=token, retention_minutes=keep_minutes, max_files=max_files, max_upload_mb=max_mb,
+                                 workers=workers, timeout=timeout))
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(f"Сайт docgen: {address}")
+    click.echo(f"Книги и документы хранятся {keep_minutes:g} мин. Остановить: Ctrl+C.")
+    try:
+        uvicorn.run(server.app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+    finally:
+        server.close()
+    return EXIT_OK

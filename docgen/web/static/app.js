@@ -1,0 +1,65 @@
+// A little plain JavaScript: drag and drop, the document list of a municipality, and a job page that follows
+// its job until it is done. Every page works without it (the forms are ordinary forms).
+"use strict";
+
+(function () {
+  // The documents offered depend on the municipality chosen.
+  const profile = document.querySelector("[data-profile]");
+  const kind = document.querySelector("[data-kind]");
+  if (profile && kind) {
+    const sync = function () {
+      let first = null;
+      for (const option of kind.options) {
+        const mine = option.dataset.profile === profile.value;
+        option.hidden = !mine;
+        option.disabled = !mine;
+        if (mine && first === null) first = option;
+      }
+      if (kind.selectedOptions.length === 0 || kind.selectedOptions[0].disabled) kind.value = first ? first.value : "";
+    };
+    profile.addEventListener("change", sync);
+    sync();
+  }
+
+  // Drop zone: the file input covers it, so dropping onto it works natively; show what was chosen.
+  for (const zone of document.querySelectorAll("[data-drop]")) {
+    const input = zone.querySelector("input[type=file]");
+    const list = zone.querySelector("[data-chosen]");
+    const show = function () {
+      list.textContent = "";
+      for (const file of input.files) {
+        const item = document.createElement("li");
+        item.textContent = file.name;  // textContent: a file name is never markup
+        list.appendChild(item);
+      }
+    };
+    input.addEventListener("change", show);
+    zone.addEventListener("dragover", function () { zone.classList.add("over"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function () { zone.classList.remove("over"); });
+  }
+
+  // A job page follows its job and reloads itself when the job is finished.
+  const job = document.querySelector("[data-job]");
+  if (job && ["queued", "running"].includes(job.dataset.state)) {
+    const phase = job.querySelector("[data-phase]");
+    const bar = job.querySelector("[data-progress]");
+    const poll = function () {
+      fetch("/job/" + encodeURIComponent(job.dataset.job) + "/status", {credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (status) {
+          if (status === null) { window.location.reload(); return; }
+          if (!["queued", "running"].includes(status.state)) { window.location.reload(); return; }
+          let text = status.phase;
+          if (status.total) text += ": " + status.done + " из " + status.total;
+          if (status.failed) text += ", с ошибками — " + status.failed;
+          phase.textContent = text;
+          bar.max = status.total || 1;
+          bar.value = status.done;
+          window.setTimeout(poll, 700);
+        })
+        .catch(function () { window.setTimeout(poll, 2000); });
+    };
+    window.setTimeout(poll, 400);
+  }
+})();

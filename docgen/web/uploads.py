@@ -1,0 +1,152 @@
+"""Turn uploaded files (workbooks, or .zip archives of them) into workbooks in a job's folder, within limits.
+
+An uploaded name is a label, never a path: only its last component is kept, cleaned by `safe_file_name` (no
+separators, no «..», no control characters), and the file is written into the job's own folder under a name made
+unique there.  Zip archives made on a Russian Windows store names in cp866 without the UTF-8 flag; Python reads
+them as cp437, so they are decoded back here, or «Заявка.xlsx» would arrive as «ç ∩ó¬á.xlsx».
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from docgen.loader import MAX_FILE_BYTES
+from docgen.output import safe_file_name
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # the loader explains what is wrong with the last three
+UTF8_FLAG = 0x800
+CHUNK = 1 << 20
+
+
+class UploadRefused(Exception):
+    """Refuse a whole upload (too many files, nothing usable); the message is for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one upload may bring."""
+
+    max_files: int = 200  # workbooks, counting those inside archives
+    max_bytes: int = 50 * 1024 * 1024  # the whole request, and the unpacked content of its archives
+    max_workbook_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass
+class Saved:
+    """What an upload gave: the workbooks written and what was set aside, in Russian."""
+
+    workbooks: list[tuple[str, Path]] = field(default_factory=list)  # (name shown to the user, file)
+    notes: list[str] = field(default_factory=list)
+
+
+def leaf_name(raw: str) -> str:
+    """Reduce an uploaded name to a safe file name: last component only, cleaned, the suffix kept lower-case."""
+    last = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    pure = PurePosixPath(last)
+    suffix = pure.suffix.lower() if len(pure.suffix) <= 6 else ""
+    stem = safe_file_name(pure.stem if suffix else last)
+    return f"{stem}{suffix}"
+
+
+def _unique(folder: Path, name: str) -> Path:
+    path = folder / name
+    stem, suffix = path.stem, path.suffix
+    number = 2
+    while path.exists():
+        path = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return path
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    if info.flag_bits & UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("cp866")
+    except UnicodeError:
+        return info.filename
+
+
+def _copy(source: IO[bytes], target: Path, limit: int) -> bool:
+    """Copy at most `limit` bytes; return False (and leave no file) when the source is longer."""
+    written = 0
+    with target.open("wb") as out:
+        while block := source.read(CHUNK):
+            written += len(block)
+            if written > limit:
+                break
+            out.write(block)
+    if written > limit:
+        target.unlink()
+        return False
+    return True
+
+
+def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: Limits) -> Saved:
+    """Write every workbook of the upload into `folder`; raise UploadRefused when the upload as a whole is refused."""
+    saved = Saved()
+    unpacked = 0
+    too_big = f"больше {limits.max_workbook_bytes // (1024 * 1024)} МБ, пропущен"
+
+    def take(name: str, stream: IO[bytes]) -> None:
+        if len(saved.workbooks) >= limits.max_files:
+            raise UploadRefused(f"Слишком много книг за один раз: можно не больше {limits.max_files}. "
+                                "Разделите их на несколько загрузок.")
+        target = _unique(folder, leaf_name(name))
+        if _copy(stream, target, limits.max_workbook_bytes):
+            saved.workbooks.append((target.name, target))
+        else:
+            saved.notes.append(f"Файл «{target.name}»: {too_big}")
+
+    for raw_name, stream in files:
+        name = leaf_name(raw_name)
+        if name.lower().endswith(".zip"):
+            try:
+                archive = zipfile.ZipFile(stream)
+            except (zipfile.BadZipFile, OSError):
+                saved.notes.append(f"Архив «{name}» повреждён и не открывается, пропущен")
+                continue
+            with archive:
+                for info in archive.infolist():
+                    member = _member_name(info)
+                    leaf = member.rstrip("/").rsplit("/", 1)[-1]
+                    if info.is_dir() or member.startswith("__MACOSX/") or leaf.startswith(("~$", ".")):
+                        continue
+                    if not leaf.lower().endswith(WORKBOOK_SUFFIXES):
+                        saved.notes.append(f"Архив «{name}»: файл «{leaf}» — не книга Excel, пропущен")
+                        continue
+                    if info.file_size > limits.max_workbook_bytes:
+                        saved.notes.append(f"Архив «{name}»: файл «{leaf}» {too_big}")
+                        continue
+                    unpacked += info.file_size
+                    if unpacked > limits.max_bytes:
+                        raise UploadRefused(f"Архив «{name}» слишком велик в распакованном виде: можно не больше "
+                                            f"{limits.max_bytes // (1024 * 1024)} МБ за одну загрузку.")
+                    try:
+                        with archive.open(info) as member_stream:
+                            take(leaf, member_stream)
+                    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+                        saved.notes.append(f"Архив «{name}»: файл «{leaf}» не распаковывается "
+                                           "(повреждён или защищён паролем), пропущен")
+        elif name.lower().endswith(WORKBOOK_SUFFIXES):
+            take(raw_name, stream)
+        elif name:
+            saved.notes.append(f"Файл «{name}»: не книга Excel (.xlsx) и не архив .zip, пропущен")
+    if not saved.workbooks:
+        reasons = " ".join(saved.notes)
+        raise UploadRefused("Не загружено ни одной книги Excel (.xlsx)." + (f" {reasons}" if reasons else ""))
+    return saved
+
+
+def remove_tree(folder: Path) -> None:
+    """Delete a job's folder and everything in it; a folder already gone is fine."""
+    shutil.rmtree(folder, ignore_errors=True)

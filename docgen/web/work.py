@@ -1,0 +1,239 @@
+"""Do what a page asks, with the library's functions: check workbooks, make papers, registries and archives.
+
+Two kinds of job.  A school's («check»): every workbook checked, every problem listed, the papers of the valid
+ones made.  A methodologist's («desk»): the same check for a whole folder of заявки, then the registry, the papers
+in one .zip and, when asked, the archive.  Both run in a job's thread and report progress through `Job.progress`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from docgen.errors import DocgenError, Problem, Severity, WorkbookFileError
+from docgen.kinds import PAPERS
+from docgen.loader import Loaded, load
+from docgen.pdf import PdfConverter
+from docgen.pipeline import Outcome, render_many
+from docgen.web.jobs import Job
+
+# (pdfa, cancelled) → a converter for one request (the server's shared pool); `cancelled` drops its queued files
+Converters = Callable[[bool, Callable[[], bool]], PdfConverter]
+
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Row:
+    """One problem as the page's table shows it."""
+
+    severity: str
+    level: str  # "error", "warning", "info": the CSS class
+    sheet: str
+    row: str
+    column: str
+    value: str
+    message: str
+    rule: str
+
+
+@dataclass
+class Book:
+    """One uploaded workbook: its verdict, its problems, what can be downloaded for it."""
+
+    number: int
+    name: str
+    path: Path
+    kind_name: str = ""
+    ok: bool = False
+    error: str = ""  # the file itself cannot be read
+    rows: list[Row] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    papers: list[int] = field(default_factory=list)  # download numbers
+    paper_error: str = ""  # valid, but a document could not be made
+
+
+@dataclass
+class Summary:
+    """What the page says above the per-workbook tables."""
+
+    books: list[Book] = field(default_factory=list)
+    all_papers: int | None = None  # the .zip of every document
+    registry: list[int] = field(default_factory=list)
+    registry_page: int | None = None
+    registry_note: str = ""
+    archive: int | None = None
+    archive_note: str = ""
+
+
+@dataclass
+class _Verdict:
+    """The result of checking one file (to be replaced by docgen.checking.Checked once it lands on main)."""
+
+    path: Path
+    loaded: Loaded | None
+    error: DocgenError | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [] if self.loaded is None else self.loaded.problems
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.loaded is not None and not self.loaded.errors
+
+
+def _check(path: Path, today: date | None) -> _Verdict:
+    try:
+        return _Verdict(path, load(path, today), None)
+    except DocgenError as exc:
+        return _Verdict(path, None, exc)
+
+
+def shown_value(value: object) -> str:
+    """Show a typed value as the user typed it: dates as ДД.ММ.ГГГГ, nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if value.time() != datetime.min.time() else value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)
+
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def row_of(problem: Problem) -> Row:
+    where = problem.where
+    column = ""
+    if where is not None:
+        column = " ".join(p for p in (where.column or "", f"«{where.header}»" if where.header else "") if p)
+    return Row(
+        severity=problem.severity.value, level=LEVELS[problem.severity],
+        sheet=where.sheet if where else "", row=str(where.row) if where and where.row is not None else "",
+        column=column, value=shown_value(problem.value), message=problem.message, rule=problem.rule or "",
+    )
+
+
+def _book(number: int, name: str, verdict: _Verdict) -> Book:
+    book = Book(number, name, verdict.path, ok=verdict.ok)
+    if verdict.error is not None:
+        error = verdict.error
+        book.error = error.reason if isinstance(error, WorkbookFileError) else str(error)
+        return book
+    loaded = verdict.loaded
+    if loaded is not None and loaded.spec is not None:
+        book.kind_name = PAPERS[loaded.spec.kind].name
+    book.rows = [row_of(p) for p in verdict.problems]
+    book.errors = sum(p.severity is Severity.ERROR for p in verdict.problems)
+    book.warnings = sum(p.severity is Severity.WARNING for p in verdict.problems)
+    return book
+
+
+def _media(path: Path) -> str:
+    return {".pdf": "application/pdf", ".docx": DOCX_MEDIA}.get(path.suffix.lower(), "application/octet-stream")
+
+
+def _zip(files: list[Path], target: Path) -> Path:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in files:
+            zf.write(path, path.name)
+    return target
+
+
+def check_books(job_progress: Callable[[str, int, int, int], None], books: list[tuple[str, Path]],
+                today: date | None = None) -> list[Book]:
+    """Check every workbook, reporting «Проверка» progress."""
+    result: list[Book] = []
+    failed = 0
+    for number, (name, path) in enumerate(books, start=1):
+        book = _book(number, name, _check(path, today))
+        failed += not book.ok
+        result.append(book)
+        job_progress("Проверка книг", number, len(books), failed)
+    return result
+
+
+def make_papers(job: Job, books: list[Book], converters: Converters, out: Path) -> list[Path]:
+    """Make the .docx and .pdf of every valid workbook; attach each one's downloads to its Book."""
+    valid = [b for b in books if b.ok]
+    if not valid:
+        return []
+
+    def progress(phase: str, done: int, total: int, failed: int) -> None:
+        job.progress("Документы .docx" if phase == "docx" else "Документы PDF", done, total, failed)
+
+    outcomes: list[Outcome] = render_many([b.path for b in valid], out, workers=1, progress=progress,
+                                          converter_factory=lambda: converters(False, job.cancel.is_set))
+    written: list[Path] = []
+    for book, outcome in zip(valid, outcomes, strict=True):
+        if not outcome.ok:
+            book.paper_error = str(outcome.error)
+            continue
+        for path in outcome.written:
+            if path.suffix.lower() in (".docx", ".pdf"):
+                book.papers.append(job.offer(path, path.name, path.name))
+                written.append(path)
+    return written
+
+
+def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -> None:
+    """A school's job: check every workbook, make the papers of the valid ones."""
+    summary = Summary(check_books(job.progress, books))
+    job.result = summary
+    written = make_papers(job, summary.books, converters, job.folder / "документы")
+    if len(written) > 2:
+        bundle = _zip(written, job.folder / "Документы.zip")
+        summary.all_papers = job.offer(bundle, bundle.name, "Все документы одним архивом (.zip)")
+
+
+def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
+    """A methodologist's job: check all, then the registry, the papers in one .zip and, if asked, the archive."""
+    from docgen.archive import make_archive  # noqa: PLC0415 - loaded only for the desk
+    from docgen.registry import DOCX, HTML, PDF, XLSX, make_registry  # noqa: PLC0415
+
+    summary = Summary(check_books(job.progress, books))
+    job.result = summary
+    job.progress("Реестр заявок", 0, 1, 0)
+    out = job.folder / "реестр"
+    try:
+        made = make_registry(inbox, out, converter_factory=lambda: converters(False, job.cancel.is_set))
+    except DocgenError as exc:
+        summary.registry_note = str(exc)
+    else:
+        labels = {XLSX: "Реестр заявок (.xlsx)", DOCX: "Реестр заявок (.docx)", PDF: "Реестр заявок (.pdf)",
+                  HTML: "Страница для сайта (.html)"}
+        for path in made.written:
+            summary.registry.append(job.offer(path, path.name, labels.get(path.name, path.name)))
+            if path.name == HTML:
+                summary.registry_page = job.offer(path, path.name, "Открыть страницу для сайта", inline=True)
+        summary.registry_note = " ".join(n for n in (made.pdf_note, str(made.pdf_error or "")) if n)
+    job.progress("Реестр заявок", 1, 1, 0)
+    if job.options.get("papers"):
+        written = make_papers(job, summary.books, converters, job.folder / "документы")
+        if written:
+            bundle = _zip(written, job.folder / "Документы.zip")
+            summary.all_papers = job.offer(bundle, bundle.name, "Документы всех верных книг (.zip)")
+    if job.options.get("archive"):
+        valid = [b.path for b in summary.books if b.ok]
+        if not valid:
+            summary.archive_note = "Архив не собран: нет ни одной книги без ошибок."
+        else:
+            target = job.folder / "Архив.zip"
+
+            def progress(phase: str, done: int, total: int, failed: int) -> None:
+                job.progress("Архив: .docx" if phase == "docx" else "Архив: PDF/A", done, total, failed)
+
+            archived = make_archive(valid, target, workers=1, progress=progress,
+                                    converter_factory=lambda: converters(True, job.cancel.is_set))
+            failed = [o for o in archived.outcomes if not o.ok]
+            summary.archive = job.offer(target, target.name, "Архив: .docx, PDF/A и опись (.zip)")
+            if failed:
+                summary.archive_note = f"В архив не вошли документы книг: {len(failed)} (см. ошибки выше)."

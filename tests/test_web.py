@@ -1,0 +1,375 @@
+"""The web page over plain HTTP (Starlette's TestClient): every route, the limits, the token, escaping, names."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from urllib.parse import unquote
+
+import docx
+import openpyxl
+import pytest
+from starlette.testclient import TestClient
+
+from docgen.web.app import Server, Settings, content_disposition, create_app
+from docgen.web.uploads import leaf_name
+from tests.conftest import EXAMPLE, ROOT, FakeConverter
+
+REPORT = ROOT / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
+TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
+PAPER = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
+
+
+@pytest.fixture
+def make_server(tmp_path: Path) -> Iterator[Callable[..., tuple[Server, TestClient]]]:
+    made: list[Server] = []
+
+    def make(converter: object | None = None, **settings: object) -> tuple[Server, TestClient]:
+        chosen = converter or FakeConverter()
+        server = create_app(Settings(work_dir=tmp_path / "work", **settings),  # type: ignore[arg-type]
+                            converters=lambda pdfa, cancelled: chosen)  # type: ignore[arg-type,return-value]
+        made.append(server)
+        return server, TestClient(server.app)
+
+    yield make
+    for server in made:
+        server.close()
+
+
+@pytest.fixture
+def client(make_server: Callable[..., tuple[Server, TestClient]]) -> TestClient:
+    return make_server()[1]
+
+
+def wait(client: TestClient, location: str) -> dict[str, object]:
+    for _ in range(300):
+        status: dict[str, object] = client.get(f"{location}/status").json()
+        if status["state"] not in ("queued", "running"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError("the job did not finish")
+
+
+def upload(client: TestClient, files: Sequence[tuple[str, bytes]], url: str = "/check",
+           data: dict[str, str] | None = None) -> str:
+    response = client.post(url, files=[("files", (name, blob)) for name, blob in files], data=data or {},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location: str = response.headers["location"]
+    assert re.fullmatch(r"/job/[A-Za-z0-9_-]{20,40}", location)
+    wait(client, location)
+    return location
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def downloads(html: str) -> dict[str, str]:
+    """Map each download link's text to its URL."""
+    links = re.findall(r'<a href="(/job/[^"]+/file/\d+)"[^>]*>(.*?)</a>', html)
+    return {text_of(label).strip(): href for href, label in links}
+
+
+def edited(tmp_path: Path, changes: dict[tuple[str, str], object], name: str = "заявка.xlsx") -> Path:
+    wb = openpyxl.load_workbook(EXAMPLE)
+    for (sheet, cell), value in changes.items():
+        wb[sheet][cell] = value
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+# --- pages -----------------------------------------------------------------------------------------------------
+
+
+def test_start_page_offers_profiles_documents_and_three_steps(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "Как это работает" in text
+    assert text.count("Скачайте книгу") == 1 and "Заполните её в Excel" in text and "Загрузите книгу сюда" in text
+    assert '<option value="tomsk" selected>' in page.text and '<option value="turochak"' in page.text
+    assert 'value="otchet_praktika" data-profile="turochak"' in page.text
+    # every asset comes from this server: no CDN, no internet
+    assert not re.search(r'(src|href)="(https?:)?//', page.text)
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_desk_page(client: TestClient) -> None:
+    page = client.get("/desk")
+    assert page.status_code == 200
+    assert "Рабочее место методиста" in page.text and 'name="archive"' in page.text
+
+
+def test_unknown_page_is_russian_404(client: TestClient) -> None:
+    for url in ("/nothing", "/job/" + "a" * 32, "/job/../../etc", "/job/" + "a" * 32 + "/file/0"):
+        page = client.get(url)
+        assert page.status_code == 404
+        assert "Страница не найдена" in page.text
+
+
+def test_blank_workbook_download(client: TestClient) -> None:
+    response = client.get("/blank", params={"profile": "turochak", "kind": "zayavka"})
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="Zayavka kniga dlya zapolneniya.xlsx"; filename*=UTF-8\'\'')
+    assert unquote(disposition.split("UTF-8''")[1]) == "Заявка — книга для заполнения.xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert "Заявка" in wb.sheetnames and "Показатели" in wb.sheetnames  # Turochak's заявка has its indicators
+    refused = client.get("/blank", params={"profile": "turochak", "kind": "otchet"})  # Tomsk's report only
+    assert refused.status_code == 400 and "нет такого документа" in refused.text
+
+
+def test_content_disposition_is_rfc5987_with_ascii_fallback() -> None:
+    header = content_disposition("Заявка «Школа» № 5; 100 %.pdf")
+    fallback = re.match(r'attachment; filename="([^"]*)"; filename\*=UTF-8\'\'(\S+)$', header)
+    assert fallback is not None
+    assert fallback.group(1).isascii() and fallback.group(1).endswith(".pdf") and '"' not in fallback.group(1)
+    assert unquote(fallback.group(2)) == "Заявка «Школа» № 5; 100 %.pdf"
+    assert re.fullmatch(r"[A-Za-z0-9%._~-]+", fallback.group(2))  # nothing a header parser could misread
+    assert content_disposition("отчёт.html", inline=True).startswith("inline; ")
+
+
+# --- a school checks its workbook --------------------------------------------------------------------------------
+
+
+def test_valid_workbook_gives_docx_and_pdf(client: TestClient) -> None:
+    location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])
+    page = client.get(location)
+    text = text_of(page.text)
+    assert "Книг: 1; без ошибок: 1; с ошибками: 0." in text
+    assert "ошибок нет" in text
+    links = downloads(page.text)
+    assert set(links) == {f"{PAPER}.docx", f"{PAPER}.pdf"}
+    word = client.get(links[f"{PAPER}.docx"])
+    assert unquote(word.headers["content-disposition"].split("UTF-8''")[1]) == f"{PAPER}.docx"
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "гимназия № 56" in body
+    pdf = client.get(links[f"{PAPER}.pdf"])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_problems_table_shows_every_problem_escaped(client: TestClient, tmp_path: Path) -> None:
+    path = edited(tmp_path, {("Заявка", "B9"): "почта", ("Дорожная карта", "D7"): "<script>alert(1)</script>",
+                             ("Дорожная карта", "D8"): "{{ 7*7 }}"})
+    location = upload(client, [(path.name, path.read_bytes())])
+    page = client.get(location).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "{{ 7*7 }}" in page and ">49<" not in page
+    rows = re.findall(r'<tr class="error">(.*?)</tr>', page, re.S)
+    cells = [[text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+    assert len(cells) == 3
+    assert cells[0][:4] == ["ошибка", "Заявка", "9", "B «E-mail»"]
+    assert "ожидается адрес электронной почты" in cells[0][5]
+    assert cells[1][:5] == ["ошибка", "Дорожная карта", "7", "D «Сроки проведения»",
+                            "&lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert "ожидается дата" in cells[1][5]
+    assert cells[2][:5] == ["ошибка", "Дорожная карта", "8", "D «Сроки проведения»", "{{ 7*7 }}"]
+    assert "ошибок — 3" in text_of(page)
+    assert not downloads(page)  # no papers while errors remain
+
+
+def test_unreadable_file_is_one_russian_line(client: TestClient) -> None:
+    location = upload(client, [("заявка.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100),
+                               (EXAMPLE.name, EXAMPLE.read_bytes())])
+    text = text_of(client.get(location).text)
+    assert "заявка.xls файл не читается" in text
+    assert "формат .xls не поддерживается" in text
+    assert "Книг: 2; без ошибок: 1; с ошибками: 1." in text
+
+
+def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
+    buffer = io.BytesIO()
+    windows_name = "папка/Заявка 56.xlsx".encode("cp866")
+    placeholder = b"p" * len(windows_name)
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(placeholder.decode(), EXAMPLE.read_bytes())
+        zf.writestr("папка/Отчет.xlsx", REPORT.read_bytes())
+        zf.writestr("папка/readme.txt", b"hello")
+        zf.writestr("__MACOSX/папка/._Заявка.xlsx", b"junk")
+    # a zip made by Windows' «Send to compressed folder» on a Russian system: cp866 names, no UTF-8 flag
+    blob = buffer.getvalue().replace(placeholder, windows_name)
+    location = upload(client, [("заявки.zip", blob)])
+    page = client.get(location).text
+    text = text_of(page)
+    assert "Заявка 56.xlsx" in text and "Отчет.xlsx" in text
+    assert "файл «readme.txt» — не книга Excel, пропущен" in text
+    assert "Книг: 2; без ошибок: 2" in text
+    assert len(downloads(page)) == 5  # two papers in two formats, and all of them in one .zip
+    bundle = client.get(downloads(page)["Все документы одним архивом (.zip)"])
+    assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 4
+
+
+def test_uploaded_names_never_become_paths(make_server: Callable[..., tuple[Server, TestClient]],
+                                           tmp_path: Path) -> None:
+    server, client = make_server()
+    location = upload(client, [("../../../escaped.xlsx", EXAMPLE.read_bytes()),
+                               ("..\\..\\win.xlsx", EXAMPLE.read_bytes()),
+                               ("a/b/escaped.xlsx", EXAMPLE.read_bytes())])
+    assert all(found.is_relative_to(server.jobs.root) for found in tmp_path.rglob("*.xlsx"))
+    stored = sorted(p.name for p in (server.jobs.root / location.rsplit("/", 1)[1] / "книги").iterdir())
+    assert stored == ["escaped (2).xlsx", "escaped.xlsx", "win.xlsx"]
+    assert not (tmp_path / "escaped.xlsx").exists() and not (tmp_path.parent / "escaped.xlsx").exists()
+    assert leaf_name("C:\\Users\\Зам\\Заявка<1>.xlsx") == "Заявка1.xlsx"
+    assert leaf_name("..") == "документ"
+
+
+def test_count_limit_is_russian(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    _server, client = make_server(max_files=2)
+    response = client.post("/check", files=[("files", (f"{i}.xlsx", EXAMPLE.read_bytes())) for i in range(3)])
+    assert response.status_code == 400
+    assert "Слишком много книг за один раз: можно не больше 2" in response.text
+
+
+def test_size_limit_is_russian(make_server: Callable[..., tuple[Server, TestClient]],
+                               tmp_path: Path) -> None:
+    server, client = make_server(max_upload_mb=1)
+    big = b"x" * (3 * 1024 * 1024)
+    response = client.post("/check", files=[("files", ("большая.xlsx", big))])
+    assert response.status_code == 413
+    assert "не больше 1 МБ" in response.text
+    # a body sent without a length (chunked) is counted as it streams in
+    def chunks() -> Iterator[bytes]:
+        yield b"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.xlsx\"\r\n\r\n"
+        for _ in range(30):
+            yield b"y" * 100_000
+    streamed = client.post("/check", content=chunks(), headers={"content-type": "multipart/form-data; boundary=x"})
+    assert streamed.status_code == 413
+    assert not any(server.jobs.root.iterdir())  # nothing was kept of either
+
+
+def test_nothing_chosen_or_nothing_usable(client: TestClient) -> None:
+    assert "Выберите книги Excel" in client.post("/check", data={"x": "1"}).text
+    refused = client.post("/check", files=[("files", ("письмо.docx", b"PK"))])
+    assert refused.status_code == 400
+    assert "Не загружено ни одной книги Excel (.xlsx). Файл «письмо.docx»: не книга Excel" in refused.text
+
+
+# --- access -----------------------------------------------------------------------------------------------------
+
+
+def test_token_is_required_when_set(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    token = "k" * 24
+    _server, client = make_server(token=token)
+    refused = client.get("/")
+    assert refused.status_code == 401 and "только по ссылке с ключом доступа" in refused.text
+    assert client.get("/?token=wrong").status_code == 401
+    assert client.post("/check", files=[("files", ("a.xlsx", b"x"))]).status_code == 401
+    assert client.get("/static/app.css").status_code == 200  # the 401 page needs its stylesheet
+    assert client.get("/", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    entered = client.get(f"/desk?token={token}", follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"] == "/desk"  # the token leaves the URL
+    cookie = entered.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    client.cookies.set("docgen_token", token)
+    assert client.get("/desk").status_code == 200
+
+
+def test_cli_refuses_open_host_without_token_or_flag() -> None:
+    from tests.conftest import run
+
+    result = run("serve", "--host", "0.0.0.0")
+    assert result.exit_code == 2
+    assert "--token" in result.output and "--open" in result.output
+    short = run("serve", "--host", "0.0.0.0", "--token", "123")
+    assert short.exit_code == 2 and "не короче 16 символов" in short.output
+
+
+# --- jobs: lifetime, cancel, delete, logs -----------------------------------------------------------------------
+
+
+def test_delete_and_retention_remove_the_files(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    server, client = make_server()
+    first = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])
+    second = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])
+    folders = {p.name for p in server.jobs.root.iterdir()}
+    assert {first.rsplit("/", 1)[1], second.rsplit("/", 1)[1]} <= folders
+    gone = client.post(f"{first}/delete")
+    assert "удалены с сервера" in gone.text
+    assert client.get(first).status_code == 404
+    assert not (server.jobs.root / first.rsplit("/", 1)[1]).exists()
+    # a download shortens the job's life to the grace period
+    job = server.jobs.get(second.rsplit("/", 1)[1])
+    assert job is not None
+    client.get(downloads(client.get(second).text)[f"{PAPER}.pdf"])
+    assert job.expires <= time.time() + server.jobs.grace + 1
+    server.jobs.sweep(now=time.time() + server.jobs.retention + 1)
+    assert client.get(second).status_code == 404
+    assert not any(server.jobs.root.iterdir())
+
+
+class SlowConverter(FakeConverter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def convert(self, sources: Sequence[Path], out_dir: Path,
+                progress: Callable[[Path, str | None], None] | None = None) -> dict[Path, str | None]:
+        self.entered.set()
+        self.release.wait(10)
+        return super().convert(sources, out_dir, progress)
+
+
+def test_cancel_stops_the_job(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    slow = SlowConverter()
+    _server, client = make_server(slow)
+    response = client.post("/check", files=[("files", (EXAMPLE.name, EXAMPLE.read_bytes()))], follow_redirects=False)
+    location = response.headers["location"]
+    assert slow.entered.wait(10)
+    running = client.get(location)
+    assert "Идёт работа" in running.text and "Отменить" in running.text
+    assert client.get(f"{location}/status").json()["state"] == "running"
+    client.post(f"{location}/cancel")
+    slow.release.set()
+    assert wait(client, location)["state"] == "cancelled"
+    assert "Работа остановлена" in client.get(location).text
+
+
+def test_no_personal_data_in_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])
+    client.get(location)
+    client_side = ("httpx2", "httpcore", "asyncio")  # the test's own HTTP client logs its requests
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(client_side))
+    for private in ("гимназия", "Горбунова", "@", EXAMPLE.name, location.rsplit("/", 1)[1]):
+        assert private not in logged
+
+
+# --- the methodologist's desk -----------------------------------------------------------------------------------
+
+
+def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Path) -> None:
+    broken = edited(tmp_path, {("Заявка", "B9"): "почта"}, "сломанная.xlsx")
+    location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes()), (TUROCHAK.name, TUROCHAK.read_bytes()),
+                               (broken.name, broken.read_bytes()), (REPORT.name, REPORT.read_bytes())],
+                      url="/desk", data={"papers": "on", "archive": "on"})
+    page = client.get(location).text
+    text = text_of(page)
+    assert "Книг: 4; без ошибок: 3; с ошибками: 1." in text
+    links = downloads(page)
+    assert {"Реестр заявок (.xlsx)", "Реестр заявок (.docx)", "Реестр заявок (.pdf)",
+            "Страница для сайта (.html)", "Открыть страницу для сайта",
+            "Документы всех верных книг (.zip)", "Архив: .docx, PDF/A и опись (.zip)"} <= set(links)
+    registry = openpyxl.load_workbook(io.BytesIO(client.get(links["Реестр заявок (.xlsx)"]).content))
+    cells = " ".join(str(c.value) for row in registry.active.iter_rows() for c in row if c.value)
+    assert "гимназия № 56" in cells and "Артыбашская" in cells and "сломанная.xlsx" in cells
+    view = client.get(links["Открыть страницу для сайта"])
+    assert view.headers["content-disposition"].startswith("inline;")
+    assert view.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "Артыбашская" in view.text
+    papers = zipfile.ZipFile(io.BytesIO(client.get(links["Документы всех верных книг (.zip)"]).content))
+    assert len(papers.namelist()) == 6  # three valid workbooks, .docx and .pdf each
+    archive = zipfile.ZipFile(io.BytesIO(client.get(links["Архив: .docx, PDF/A и опись (.zip)"]).content))
+    assert "manifest.csv" in archive.namelist()
+    assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in archive.namelist()
