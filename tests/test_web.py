@@ -176,7 +176,22 @@ def test_problems_table_shows_every_problem_escaped(client: TestClient, tmp_path
     assert "ожидается дата" in cells[1][5]
     assert cells[2][:5] == ["ошибка", "Дорожная карта", "8", "D «Сроки проведения»", "{{ 7*7 }}"]
     assert "ошибок — 3" in text_of(page)
-    assert not downloads(page)  # no papers while errors remain
+    links = downloads(page)
+    # no papers while errors remain: the workbook back with its cells marked, and a draft marked «ПРОЕКТ»
+    assert set(links) == {"Книга с отмеченными ошибками: заявка — замечания.xlsx", f"ПРОЕКТ — {PAPER}.docx",
+                          f"ПРОЕКТ — {PAPER}.pdf"}
+    marked = client.get(links["Книга с отмеченными ошибками: заявка — замечания.xlsx"])
+    assert unquote(marked.headers["content-disposition"].split("UTF-8''")[1]) == "заявка — замечания.xlsx"
+    wb = openpyxl.load_workbook(io.BytesIO(marked.content))
+    assert wb.sheetnames[0] == "Замечания"
+    cell = wb["Дорожная карта"]["D7"]
+    assert cell.value == "<script>alert(1)</script>" and cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert cell.comment is not None and "ожидается дата" in cell.comment.text
+    draft = client.get(links[f"ПРОЕКТ — {PAPER}.docx"])
+    body = "\n".join(p.text for p in docx.Document(io.BytesIO(draft.content)).paragraphs)
+    assert "Дорожная карта», строка 8, столбец D" in body  # the open problems are listed after the text
+    parts = zipfile.ZipFile(io.BytesIO(draft.content))
+    assert any("ПРОЕКТ" in parts.read(n).decode() for n in parts.namelist() if n.startswith("word/header"))
 
 
 def test_unreadable_file_is_one_russian_line(client: TestClient) -> None:
@@ -358,6 +373,12 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     text = text_of(page)
     assert "Книг: 4; без ошибок: 3; с ошибками: 1." in text
     links = downloads(page)
+    calls = openpyxl.load_workbook(io.BytesIO(client.get(links["Кому перезвонить (.xlsx)"]).content)).active
+    rows = [[c.value for c in row] for row in calls.iter_rows()]
+    assert any("сломанная.xlsx" in [str(v) for v in row] for row in rows)
+    assert not any(EXAMPLE.name in [str(v) for v in row] for row in rows)
+    marked = zipfile.ZipFile(io.BytesIO(client.get(links["Все книги с отмеченными ошибками (.zip)"]).content))
+    assert marked.namelist() == ["сломанная — замечания.xlsx"]
     assert {"Реестр заявок (.xlsx)", "Реестр заявок (.docx)", "Реестр заявок (.pdf)",
             "Страница для сайта (.html)", "Открыть страницу для сайта",
             "Документы всех верных книг (.zip)", "Архив: .docx, PDF/A и опись (.zip)"} <= set(links)

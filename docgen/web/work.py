@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from docgen.annotate import annotate_workbook, annotated_name
+from docgen.checking import Checked, check_workbook
 from docgen.errors import DocgenError, Problem, Severity, WorkbookFileError
 from docgen.kinds import PAPERS
-from docgen.loader import Loaded, load
 from docgen.pdf import PdfConverter
 from docgen.pipeline import Outcome, render_many
 from docgen.web.jobs import Job
@@ -53,8 +54,12 @@ class Book:
     rows: list[Row] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
+    checked: Checked | None = None
     papers: list[int] = field(default_factory=list)  # download numbers
     paper_error: str = ""  # valid, but a document could not be made
+    marked: int | None = None  # the workbook back with its problem cells marked
+    drafts: list[int] = field(default_factory=list)  # «ПРОЕКТ — …» papers made despite the errors
+    draft_error: str = ""
 
 
 @dataclass
@@ -68,30 +73,8 @@ class Summary:
     registry_note: str = ""
     archive: int | None = None
     archive_note: str = ""
-
-
-@dataclass
-class _Verdict:
-    """The result of checking one file (to be replaced by docgen.checking.Checked once it lands on main)."""
-
-    path: Path
-    loaded: Loaded | None
-    error: DocgenError | None
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [] if self.loaded is None else self.loaded.problems
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.loaded is not None and not self.loaded.errors
-
-
-def _check(path: Path, today: date | None) -> _Verdict:
-    try:
-        return _Verdict(path, load(path, today), None)
-    except DocgenError as exc:
-        return _Verdict(path, None, exc)
+    calls: int | None = None  # «кому перезвонить»
+    marked_all: int | None = None  # every marked workbook in one .zip
 
 
 def shown_value(value: object) -> str:
@@ -122,8 +105,8 @@ def row_of(problem: Problem) -> Row:
     )
 
 
-def _book(number: int, name: str, verdict: _Verdict) -> Book:
-    book = Book(number, name, verdict.path, ok=verdict.ok)
+def _book(number: int, name: str, verdict: Checked) -> Book:
+    book = Book(number, name, verdict.path, ok=verdict.ok, checked=verdict)
     if verdict.error is not None:
         error = verdict.error
         book.error = error.reason if isinstance(error, WorkbookFileError) else str(error)
@@ -154,7 +137,7 @@ def check_books(job_progress: Callable[[str, int, int, int], None], books: list[
     result: list[Book] = []
     failed = 0
     for number, (name, path) in enumerate(books, start=1):
-        book = _book(number, name, _check(path, today))
+        book = _book(number, name, check_workbook(path, today))
         failed += not book.ok
         result.append(book)
         job_progress("Проверка книг", number, len(books), failed)
@@ -184,10 +167,48 @@ def make_papers(job: Job, books: list[Book], converters: Converters, out: Path) 
     return written
 
 
+def mark_books(job: Job, books: list[Book], out: Path) -> list[Path]:
+    """Write the marked copy of every workbook with problems (the same copy as `docgen check --annotate`)."""
+    written: list[Path] = []
+    for book in books:
+        if book.checked is None or book.error or not book.rows:
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            path = annotate_workbook(book.checked, out / annotated_name(book.path))
+        except DocgenError:
+            continue  # the page still lists every problem; only the marked copy is missing
+        book.marked = job.offer(path, path.name, f"Книга с отмеченными ошибками: {path.name}")
+        written.append(path)
+    return written
+
+
+def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) -> None:
+    """Make the «ПРОЕКТ» papers of every workbook with errors that can still be read (`docgen render --draft`)."""
+    broken = [b for b in books if not b.ok and not b.error]
+    if not broken:
+        return
+
+    def progress(phase: str, done: int, total: int, failed: int) -> None:
+        job.progress("Проекты документов", done, total, failed)
+
+    outcomes = render_many([b.path for b in broken], out, workers=1, progress=progress, draft=True,
+                           converter_factory=lambda: converters(False, job.cancel.is_set))
+    for book, outcome in zip(broken, outcomes, strict=True):
+        if not outcome.ok:
+            book.draft_error = "Проект не сделан: книга слишком повреждена даже для проекта."
+            continue
+        for path in outcome.written:
+            if path.suffix.lower() in (".docx", ".pdf"):
+                book.drafts.append(job.offer(path, path.name, path.name))
+
+
 def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -> None:
-    """A school's job: check every workbook, make the papers of the valid ones."""
+    """A school's job: check every workbook, mark the problems, make the papers (drafts while errors remain)."""
     summary = Summary(check_books(job.progress, books))
     job.result = summary
+    mark_books(job, summary.books, job.folder / "замечания")
+    make_drafts(job, summary.books, converters, job.folder / "проекты")
     written = make_papers(job, summary.books, converters, job.folder / "документы")
     if len(written) > 2:
         bundle = _zip(written, job.folder / "Документы.zip")
@@ -197,10 +218,19 @@ def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -
 def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
     """A methodologist's job: check all, then the registry, the papers in one .zip and, if asked, the archive."""
     from docgen.archive import make_archive  # noqa: PLC0415 - loaded only for the desk
+    from docgen.calls import calls_workbook  # noqa: PLC0415
     from docgen.registry import DOCX, HTML, PDF, XLSX, make_registry  # noqa: PLC0415
 
     summary = Summary(check_books(job.progress, books))
     job.result = summary
+    checked = [b.checked for b in summary.books if b.checked is not None]
+    calls = job.folder / "Кому перезвонить.xlsx"
+    calls.write_bytes(calls_workbook(checked))
+    summary.calls = job.offer(calls, calls.name, "Кому перезвонить (.xlsx)")
+    marked = mark_books(job, summary.books, job.folder / "замечания")
+    if marked:
+        bundle = _zip(marked, job.folder / "Книги с замечаниями.zip")
+        summary.marked_all = job.offer(bundle, bundle.name, "Все книги с отмеченными ошибками (.zip)")
     job.progress("Реестр заявок", 0, 1, 0)
     out = job.folder / "реестр"
     try:
