@@ -7,8 +7,9 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3 python3-venv python3-pip libreoffice-writer-nogui fonts-liberation fonts-liberation2 \
 	hyphen-ru poppler-utils fontconfig
-# Tests only: the registry's HTML page is checked in a real headless browser.
-TEST_APT_PACKAGES := chromium
+# Tests only: the registry's HTML page is checked in a real headless browser; the CSV files docgen writes are opened
+# with LibreOffice Calc's import (a formula-like cell must stay text).
+TEST_APT_PACKAGES := chromium libreoffice-calc-nogui
 
 .PHONY: demo test system test-system lint examples templates clean
 
@@ -32,7 +33,7 @@ system:
 	fi
 
 test-system: system
-	@if ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null || [ ! -e /usr/lib/libreoffice/program/libsclo.so ]; then \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q \
 	    --no-install-recommends $(TEST_APT_PACKAGES); \
 	fi

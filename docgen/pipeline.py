@@ -37,6 +37,7 @@ from docgen.models import Paper
 from docgen.output import publish, safe_file_name, staging
 from docgen.pdf import PdfConverter
 from docgen.render import DRAFT_PREFIX, Renderer, mark_draft, template_path
+from docgen.text import csv_cell
 
 FORMATS = ("docx", "pdf")
 GC_EVERY = 50  # a long render loop leaks reference cycles: collecting every 50 documents keeps memory flat
@@ -328,12 +329,13 @@ def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConve
 def review_csv(forms: list[Form]) -> bytes:
     """Write the forms the tool produced as a CSV a clerk opens in Excel: risky ones first.
 
-    Semicolons and a byte-order mark: what a Russian Excel expects from a CSV.
+    Semicolons and a byte-order mark: what a Russian Excel expects from a CSV.  A name typed as «=HYPERLINK(…)»
+    is shown as text, never run as a formula (`csv_cell`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Проверить", "Исходная форма (им. п.)", "Падеж", "Получено", "Как получено", "Почему проверить"])
     for form in review_rows(forms):
-        writer.writerow(["да" if form.risks else "", form.source, form.case, form.text, form.method,
-                         "; ".join(form.risks)])
+        cells = ["да" if form.risks else "", form.source, form.case, form.text, form.method, "; ".join(form.risks)]
+        writer.writerow([csv_cell(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
