@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from docgen.errors import ConversionError, ConverterMissingError
+from docgen.errors import ConversionError, ConverterMissingError, os_reason
 
 BATCH_LIMIT = 200
 POLL_SECONDS = 0.25
+LOW_SPACE = 4 * 1024 * 1024  # bytes free below which a missing PDF is put down to a full disk
 PDF_FILTER = "pdf:writer_pdf_Export"
 # PDF/A-2b on LibreOffice 7.4: the JSON filter options (fonts embedded, XMP identification part 2, conformance B)
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
@@ -176,6 +177,9 @@ class LibreOfficeConverter:
         self.profile = profile
         if profile is not None:
             self.workers = 1
+        self._live: set[subprocess.Popen[bytes]] = set()  # soffice calls running now, to stop on an interrupt
+        self._live_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
                 ) -> dict[Path, str | None]:
@@ -200,7 +204,7 @@ class LibreOfficeConverter:
             profile = self.profile or Path(tempfile.mkdtemp(prefix="docgen-lo-"))
             profile.mkdir(parents=True, exist_ok=True)
             try:
-                while True:
+                while not self._stopping.is_set():
                     batch = self._take(todo, size)
                     if not batch:
                         with lock:
@@ -217,6 +221,10 @@ class LibreOfficeConverter:
                         for item in batch:
                             finish(item.source, exc.reason)
                         continue
+                    except OSError as exc:  # no room even for soffice's log or profile: say why, per file
+                        for item in batch:
+                            finish(item.source, f"PDF не создан: {os_reason(exc)}")
+                        continue
                     if run.timed_out or run.crashed:
                         shutil.rmtree(profile, ignore_errors=True)  # a killed soffice leaves its profile locked
                         profile.mkdir(parents=True, exist_ok=True)
@@ -228,9 +236,28 @@ class LibreOfficeConverter:
         threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(self.workers, len(sources)))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        try:
+            for thread in threads:
+                thread.join()
+        except BaseException:
+            # Ctrl-C (or any error) in the caller: soffice runs in a process group of its own, so the terminal's
+            # SIGINT never reached it.  Stop every call, wait until its processes are gone (none may write a PDF
+            # later), and let the workers remove their profiles before the caller removes the staging folder.
+            self.stop()
+            for thread in threads:
+                thread.join(timeout=30)
+            raise
         return results
+
+    def stop(self) -> None:
+        """Stop converting: kill every running soffice with its process group and wait until they are gone."""
+        self._stopping.set()
+        with self._live_lock:
+            running = list(self._live)
+        for proc in running:
+            _kill(proc)
+        for proc in running:
+            _reap(proc)
 
     @staticmethod
     def _take(todo: queue.Queue[_Item], size: int) -> list[_Item]:
@@ -296,9 +323,9 @@ class LibreOfficeConverter:
             now = time.monotonic()
             if made > seen:
                 seen, last_change, allowance = made, now, self.timeout_per_file
-            elif now - last_change > allowance:
+            elif now - last_change > allowance or self._stopping.is_set():
                 _kill(proc)
-                proc.wait()
+                _reap(proc)
                 return True
 
     def _run(self, sources: list[Path], out_dir: Path, profile: Path) -> _Run:
@@ -311,15 +338,25 @@ class LibreOfficeConverter:
             "--infilter=MS Word 2007 XML", "--convert-to", self.filter,
             "--outdir", str(out_dir), *map(str, sources),
         ]
-        env = {**os.environ, "HOME": str(profile)}  # LibreOffice writes under $HOME too; keep it private
+        # LibreOffice writes under $HOME and its lu*.tmp files under $TMPDIR: both inside the profile, which is
+        # removed afterwards, so even a killed soffice leaves nothing in the system's temporary folder.
+        scratch = profile / "tmp"
+        scratch.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "HOME": str(profile), "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
         run = _Run()
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall soffice
             try:
                 proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         env=env, **_new_group())
             except OSError as exc:
-                raise ConversionError(sources[0], f"LibreOffice не запустился ({exc.strerror})") from exc
-            run.timed_out = self._wait(proc, list(expected.values()))
+                raise ConversionError(sources[0], f"LibreOffice не запустился: {os_reason(exc)}") from exc
+            with self._live_lock:
+                self._live.add(proc)
+            try:
+                run.timed_out = self._wait(proc, list(expected.values()))
+            finally:
+                with self._live_lock:
+                    self._live.discard(proc)
             log.seek(0)
             output = log.read()
         text = output.decode("utf-8", "replace").strip() if output else ""
@@ -335,6 +372,8 @@ class LibreOfficeConverter:
             else:
                 pdf.unlink(missing_ok=True)  # never leave half a PDF behind
                 run.missing.append(source)
+        if run.missing and _disk_full(out_dir):
+            run.message = "нет места на диске"  # soffice says nothing useful when it cannot write
         return run
 
 
@@ -387,6 +426,28 @@ class ResidentOffice:
             _kill(self.proc)
             self.proc.wait()
         self.proc = None
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE
+    except OSError:
+        return False
+
+
+def _reap(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Wait for a killed soffice and, on POSIX, for every process of its group (soffice.bin) to be gone."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return
+    if sys.platform == "win32":
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -289,7 +289,9 @@ def _run(
             if fatal is not None:
                 outcome.error = fatal
                 continue
-            failed = next(((docx, pdf_errors[docx]) for docx in item.staged if pdf_errors.get(docx)), None)
+            # a PDF the converter said nothing about is not made either
+            failed = next(((docx, pdf_errors.get(docx, "PDF не создан")) for docx in item.staged
+                           if "pdf" in formats and (docx not in pdf_errors or pdf_errors[docx])), None)
             if failed is not None:
                 outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
                 continue
