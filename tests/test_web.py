@@ -32,8 +32,8 @@ def make_server(tmp_path: Path) -> Iterator[Callable[..., tuple[Server, TestClie
 
     def make(converter: object | None = None, **settings: object) -> tuple[Server, TestClient]:
         chosen = converter or FakeConverter()
-        server = create_app(Settings(work_dir=tmp_path / "work", **settings),  # type: ignore[arg-type]
-                            converters=lambda pdfa, cancelled: chosen)  # type: ignore[arg-type,return-value]
+        server = create_app(Settings(work_dir=tmp_path / "work", **settings),
+                            converters=lambda pdfa, cancelled: chosen)
         made.append(server)
         return server, TestClient(server.app)
 

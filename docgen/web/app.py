@@ -242,9 +242,9 @@ class Server:
 
     def close(self) -> None:
         """Stop the jobs and the converters, delete every job's folder."""
-        self.jobs.close()
         if self.pool is not None:
-            self.pool.close()
+            self.pool.close()  # first: an idle office restarting would recreate its folder under the jobs' root
+        self.jobs.close()
 
     def _message(self, status: int, title: str, message: str) -> Response:
         return self._render("message.html", status, title=title, message=message)

@@ -21,7 +21,7 @@
     sync();
   }
 
-  // Drop zone: the file input covers it, so dropping onto it works natively; show what was chosen.
+  // Drop zone: drag and drop or the file button; the list shows what was chosen.
   for (const zone of document.querySelectorAll("[data-drop]")) {
     const input = zone.querySelector("input[type=file]");
     const list = zone.querySelector("[data-chosen]");
@@ -34,9 +34,17 @@
       }
     };
     input.addEventListener("change", show);
-    zone.addEventListener("dragover", function () { zone.classList.add("over"); });
+    zone.addEventListener("dragover", function (event) { event.preventDefault(); zone.classList.add("over"); });
     zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
-    zone.addEventListener("drop", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function (event) {
+      // Files dropped anywhere on the zone become the input's files (the browser would open them otherwise).
+      event.preventDefault();
+      zone.classList.remove("over");
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        input.files = event.dataTransfer.files;
+        show();
+      }
+    });
   }
 
   // A job page follows its job and reloads itself when the job is finished.
