@@ -276,7 +276,8 @@ def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
     """Expand folders into workbooks; say so when there are none (the caller then exits 1)."""
     sources = expand(inputs)
     if not sources:
-        click.echo("Не найдено ни одной книги .xlsx.", err=True)
+        named = ", ".join(f"«{p}»" for p in inputs)
+        click.echo(f"В {named} не найдено ни одной книги .xlsx — нечего делать.", err=True)
     return sources
 
 

@@ -83,6 +83,8 @@ def check_file(path: Path) -> None:
         raise WorkbookFileError(path, "файл не найден")
     if path.is_dir():
         raise WorkbookFileError(path, "это папка, а не книга Excel")
+    if not path.is_file():  # a FIFO or a link to /dev/zero would hang the first read
+        raise WorkbookFileError(path, "это не обычный файл (канал, устройство или ссылка на них), а не книга Excel")
     if path.name.startswith("~$"):
         raise WorkbookFileError(
             path, "это служебный файл блокировки Excel, а не книга; выберите файл без «~$» в начале имени"

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docgen.errors import OutputError, OutputExistsError, os_reason
+from docgen.text import strip_invisible
 
 MAX_STEM = 150  # characters: leaves room for the folder in Windows' 260-character paths
 MAX_STEM_BYTES = 230  # Linux and macOS allow 255 bytes; Cyrillic takes 2, «.docx» 5, the staging prefix 7
@@ -28,10 +29,13 @@ _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$")
 def safe_file_name(stem: str) -> str:
     """Return `stem` usable as a file name on Windows, macOS and Linux, keeping it readable.
 
-    Straight quotes become «ёлочки», path separators and colons become a dash, other forbidden characters go;
-    trailing dots and spaces (which Windows drops silently) are removed.
+    Straight quotes become «ёлочки», path separators and colons become a dash, other forbidden characters and
+    invisible ones (format characters, blank fillers) go; trailing dots and spaces (which Windows drops silently)
+    are removed.
     """
-    text = re.sub(r"[\u00a0\s]+", " ", stem)  # a line break typed in the name becomes a space, not nothing
+    # bidi controls (the «…xcod.exe» trick), zero-width characters and soft hyphens never reach a file name
+    text = strip_invisible(stem)
+    text = re.sub(r"[\u00a0\s]+", " ", text)  # a line break typed in the name becomes a space, not nothing
     # "Школа "Радуга"" -> "Школа «Радуга»": alternate opening and closing quotes
     parts = text.split('"')
     text = "".join(p + ("«" if i % 2 == 0 else "»") for i, p in enumerate(parts[:-1])) + parts[-1]

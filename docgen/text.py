@@ -7,6 +7,7 @@ render layer uses the typography helpers as Jinja filters.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 NBSP = "\u00a0"
@@ -15,6 +16,12 @@ NBSP = "\u00a0"
 # Newlines and tabs are kept: they are what the user typed (Alt+Enter in Excel).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \u2000-\u200a\u202f\u205f\u3000]+")
+# Bidi controls reorder what a reader sees (U+202E shows «…exe.docx» as «…xcod.exe»); zero-width spaces, word
+# joiners and byte-order marks show nothing.  No official paper needs them, so they go.  Soft hyphens and zero-width
+# (non-)joiners stay in the text: Word honours them, and emoji sequences are built with them.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Printable, yet they show nothing: Braille blank, Hangul fillers, Khmer inherent vowels, combining grapheme joiner.
+_FILLERS = "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"
 
 MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня",
@@ -49,22 +56,38 @@ def clean_cell_text(value: str) -> str:
     """
     if value.isprintable() and "  " not in value and value == value.strip():
         # One line of printable text, single ASCII spaces, no blanks at the edges (most cells): nothing to clean.
-        # isprintable() is False for every control character, newline, tab and non-ASCII space.
-        return value
+        # isprintable() is False for every control character, format character, newline, tab and non-ASCII space.
+        return "" if value[:1] in _FILLERS and looks_empty(value) else value
     return _clean(value)
+
+
+def looks_empty(text: str) -> bool:
+    """Tell whether `text` shows nothing: only spaces, format characters (U+200B, U+FEFF, …) and blank fillers.
+
+    A required field holding «\u200b» or «\u2800» is not filled, whatever its length says.
+    """
+    return all(ch.isspace() or ch in _FILLERS or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove every format character (bidi controls, zero-width characters, soft hyphens) and blank filler."""
+    if text.isprintable() and not any(ch in _FILLERS for ch in text):
+        return text
+    return "".join(ch for ch in text if ch not in _FILLERS and unicodedata.category(ch) != "Cf")
 
 
 def _clean(value: str) -> str:
     """Clean a cell's text the long way; `clean_cell_text` skips this for text that has nothing to clean."""
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     # Drop blank lines at the edges only: blank lines inside separate paragraphs the user meant.
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return "" if looks_empty(text) else text
 
 
 # What a spreadsheet takes for the start of a formula when it opens a CSV (OWASP, «CSV Injection»): = + - @, and a
