@@ -33,13 +33,14 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
+from docgen.dates import DAY_EXAMPLE, TERM_EXAMPLE, DateError, parse_day, parse_term
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.rules import check
 from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
-from docgen.text import clean_cell_text, decode_ooxml_escapes, parse_month_year
+from docgen.text import clean_cell_text, decode_ooxml_escapes, format_date
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # openpyxl does not stop zip bombs
@@ -422,16 +423,10 @@ def _text(value: Any) -> str | None:
 
 
 def _date_from_text(text: str) -> date:
-    m = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s*г\.?)?", text)
-    m2 = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     try:
-        if m:
-            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if m2:
-            return date(int(m2.group(1)), int(m2.group(2)), int(m2.group(3)))
-    except ValueError as exc:
-        raise _Conversion("такой даты нет в календаре") from exc
-    raise _Conversion("ожидается дата в виде ДД.ММ.ГГГГ")
+        return parse_day(text)
+    except DateError as exc:
+        raise _Conversion(str(exc)) from exc
 
 
 def _date(value: Any, epoch: datetime) -> date:
@@ -441,7 +436,7 @@ def _date(value: Any, epoch: datetime) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not 1 <= value <= 2958465:
-            raise _Conversion("ожидается дата в виде ДД.ММ.ГГГГ, а не число")
+            raise _Conversion(f"ожидается дата, а не число; {DAY_EXAMPLE}")
         converted = from_excel(value, epoch=epoch)
         return converted.date() if isinstance(converted, datetime) else converted
     return _date_from_text(str(value).strip())
@@ -449,25 +444,24 @@ def _date(value: Any, epoch: datetime) -> date:
 
 def _event_date(value: Any, epoch: datetime) -> EventDate:
     if isinstance(value, str):
-        month = parse_month_year(value)
-        if month:
-            return _event(month[0], month[1], None)
         try:
-            day = _date_from_text(value.strip())
-        except _Conversion as exc:
-            if "календаре" in str(exc):
-                raise
-            raise _Conversion("ожидается дата ДД.ММ.ГГГГ или месяц и год, например «ноябрь 2023»") from exc
+            fields = parse_term(value)
+        except DateError as exc:
+            raise _Conversion(str(exc)) from exc
     else:
         day = _date(value, epoch)
-    return _event(day.year, day.month, day.day)
-
-
-def _event(year: int, month: int, day: int | None) -> EventDate:
+        fields = {"kind": "day", "year": day.year, "month": day.month, "day": day.day}
     try:
-        return EventDate(year=year, month=month, day=day)
+        return EventDate(**fields)
     except ValidationError as exc:
-        raise _Conversion("год должен быть от 2000 до 2100") from exc
+        raise _Conversion(f"{_pydantic_message(exc)}; {TERM_EXAMPLE}") from exc
+
+
+def _pydantic_message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    if error["type"] == "docgen":
+        return str(error["msg"])
+    return "год должен быть от 2000 до 2100"
 
 
 def _school_year(value: Any) -> int:
@@ -477,18 +471,38 @@ def _school_year(value: Any) -> int:
         return int(m.group(1))
     if re.fullmatch(r"\d{4}", text):
         return int(text)
-    raise _Conversion("ожидается учебный год вида 2023-2024")
+    raise _Conversion("ожидается учебный год, например 2023-2024")
+
+
+SHOWN_LIMIT = 60  # characters of a typed value quoted in a message
+
+
+def shown(value: Any) -> str:
+    """Return a typed value as the person saw it in the cell, shortened for a message."""
+    if isinstance(value, datetime | date):
+        text = format_date(value.date() if isinstance(value, datetime) else value)
+    elif isinstance(value, float):
+        text = (str(int(value)) if value.is_integer() else str(value)).replace(".", ",")
+    else:
+        text = _text(value) or ""
+    text = " ".join(text.split())
+    return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 1] + "…"
+
+
+def typed_message(value: Any, expected: str) -> str:
+    """Say what was typed, then what is expected: «введено «12»; ожидается номер телефона …»."""
+    return f"введено «{shown(value)}»; {expected}"
 
 
 def _int(value: Any) -> int:
     if isinstance(value, bool):
-        raise _Conversion("ожидается целое число не меньше 0")
+        raise _Conversion("ожидается целое число не меньше 0, например 25")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
         value = int(value)
     if not isinstance(value, int) or value < 0:
-        raise _Conversion("ожидается целое число не меньше 0")
+        raise _Conversion("ожидается целое число не меньше 0, например 25")
     return value
 
 
@@ -577,7 +591,7 @@ class _Reader:
             converted = _convert(column, value, self.epoch)
         except _Conversion as exc:
             self.failed.add(loc)
-            self.problem(str(exc), ref, value=value)
+            self.problem(typed_message(value, str(exc)), ref, value=value)
             return
         if column.strict_choices and column.kind is Kind.TEXT and converted not in self.choices(column):
             self.failed.add(loc)
@@ -805,7 +819,10 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
             if reader.already_reported(loc):
                 continue
             typed = error.get("input")
-            problems.append(Problem(_translate(error), _where(loc, reader.cells),
+            message = _translate(error)
+            if error["type"] == "docgen" and isinstance(typed, str | int | float):
+                message = typed_message(typed, message)
+            problems.append(Problem(message, _where(loc, reader.cells),
                                     value=typed if isinstance(typed, str | int | float) else None))
     partial = _Partial(model, set(), {}, {}) if model is not None else _partial(paper.model, data, reader.columns)
     if partial is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, computed_field, model_validator
 from pydantic_core import PydanticCustomError
@@ -34,7 +34,7 @@ def _email(value: str, info: ValidationInfo) -> str:
     if _blank_allowed(value, info):
         return value
     if not _EMAIL.fullmatch(value):
-        raise PydanticCustomError("docgen", "ожидается адрес электронной почты вида name@school.ru")
+        raise PydanticCustomError("docgen", "ожидается адрес электронной почты, например name@school.ru")
     return value
 
 
@@ -53,7 +53,7 @@ def _url(value: str, info: ValidationInfo) -> str:
     if _blank_allowed(value, info):
         return value
     if not _URL.fullmatch(value):
-        raise PydanticCustomError("docgen", "ожидается адрес сайта, начинающийся с http:// или https://")
+        raise PydanticCustomError("docgen", "ожидается адрес сайта, начинающийся с http:// или https://, например https://school56.ru")
     return value
 
 
@@ -200,27 +200,82 @@ class Organization(Model):
 
 
 class EventDate(Model):
-    """When an event happens: an exact day or a month of a year («ноябрь 2023»)."""
+    """When an event happens, of the kind the person wrote: a day, a month, a span, a quarter, a school year.
 
-    year: int = Field(ge=2000, le=2100)
-    month: int = Field(ge=1, le=12)
+    The start is `year`/`month`/`day`; spans add `end_*`.  Kinds: «day» (15.10.2023), «days» (15–16 октября),
+    «month» (ноябрь 2023), «months» (ноябрь–декабрь 2023, сентябрь 2023 – май 2024), «quarter» (IV квартал
+    2023), «school_year» (в течение 2023-2024 учебного года) and «yearly» («в течение года» with no year: every
+    school year of the plan).  `label` prints every kind in one normal form.
+    """
+
+    kind: Literal["day", "days", "month", "months", "quarter", "school_year", "yearly"] = "month"
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    month: int | None = Field(default=None, ge=1, le=12)
     day: int | None = Field(default=None, ge=1, le=31)
+    end_year: int | None = Field(default=None, ge=2000, le=2100)
+    end_month: int | None = Field(default=None, ge=1, le=12)
+    end_day: int | None = Field(default=None, ge=1, le=31)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_fields(cls, data: Any) -> Any:
+        # EventDate(year=…, month=…, day=…) without a kind is a day or a month, as before kinds existed
+        if isinstance(data, dict) and "kind" not in data:
+            data = {**data, "kind": "day" if data.get("day") is not None else "month"}
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> EventDate:
+        needs = {"day": ("year", "month", "day"), "days": ("year", "month", "day", "end_year", "end_month", "end_day"),
+                 "month": ("year", "month"), "months": ("year", "month", "end_year", "end_month"),
+                 "quarter": ("year", "month", "end_month"), "school_year": ("year",), "yearly": ()}[self.kind]
+        if any(getattr(self, name) is None for name in needs):
+            raise PydanticCustomError("docgen", "срок указан не полностью")
+        if self.end_year is not None and (self.end_year, self.end_month or 0, self.end_day or 0) <= (
+                self.year or 0, self.month or 0, self.day or 0):
+            raise PydanticCustomError("docgen", "конец срока не позже его начала")
+        return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def label(self) -> str:
-        if self.day is None:
-            return f"{MONTHS_NOMINATIVE[self.month - 1]} {self.year}{NBSP}г."  # may wrap after the month
-        return format_date(date(self.year, self.month, self.day))
+        """The term in one normal form: «15.10.2023», «ноябрь – декабрь 2023 г.», «IV квартал 2023 г.»."""
+        year, month, day = self.year or 0, self.month or 1, self.day or 1
+        if self.kind == "day":
+            return format_date(date(year, month, day))
+        if self.kind == "days":
+            return format_period(date(year, month, day), date(self.end_year or 0, self.end_month or 1,
+                                                              self.end_day or 1))
+        if self.kind == "month":
+            return f"{MONTHS_NOMINATIVE[month - 1]} {year}{NBSP}г."  # may wrap after the month
+        if self.kind == "months":
+            end = MONTHS_NOMINATIVE[(self.end_month or 1) - 1]
+            if self.end_year == year:
+                return f"{MONTHS_NOMINATIVE[month - 1]} – {end} {year}{NBSP}г."
+            return f"{MONTHS_NOMINATIVE[month - 1]} {year}{NBSP}г. – {end} {self.end_year}{NBSP}г."
+        if self.kind == "quarter":
+            return f"{QUARTERS[(month - 1) // 3]}{NBSP}квартал {year}{NBSP}г."
+        if self.kind == "school_year":
+            return f"в течение {year}-{year + 1} учебного года"
+        return "в течение учебного года"
 
     @property
-    def academic_year(self) -> int:
-        """The first calendar year of the school year it falls in (September to August)."""
-        return self.year if self.month >= 9 else self.year - 1
+    def academic_year(self) -> int | None:
+        """The first calendar year of the school year it starts in (September to August); None: every year."""
+        if self.year is None:
+            return None
+        if self.kind == "school_year":
+            return self.year
+        return self.year if (self.month or 9) >= 9 else self.year - 1
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
-        return (self.year, self.month, self.day or 0)
+        if self.year is None:  # every year: after the dated events
+            return (9999, 0, 0)
+        return (self.year, self.month or 9, self.day or 0)
+
+
+QUARTERS = ("I", "II", "III", "IV")
 
 
 class Product(Model):
@@ -389,11 +444,19 @@ class Application(SchoolPaper):
         Events outside the plan's years still appear (under their own year) so nothing typed is lost; the rules
         report them as errors before a document is made.
         """
-        ordered = sorted(self.roadmap, key=lambda e: e.when.sort_key)
-        years: dict[int, list[NumberedEvent]] = {}
-        for number, event in enumerate(ordered, start=1):
-            years.setdefault(event.when.academic_year, []).append(NumberedEvent(number=number, event=event))
-        return [RoadmapYear(start=start, events=events) for start, events in sorted(years.items())]
+        dated = sorted((e for e in self.roadmap if e.when.academic_year is not None), key=lambda e: e.when.sort_key)
+        yearly = [e for e in self.roadmap if e.when.academic_year is None]  # «в течение года»: in every year
+        groups: dict[int, list[RoadmapEvent]] = {year: [] for year in self.plan_years} if yearly else {}
+        for event in dated:
+            groups.setdefault(event.when.academic_year or 0, []).append(event)
+        result, number = [], 0
+        for start, events in sorted(groups.items()):
+            numbered = []
+            for event in events + (yearly if start in self.plan_years else []):
+                number += 1
+                numbered.append(NumberedEvent(number=number, event=event))
+            result.append(RoadmapYear(start=start, events=numbered))
+        return result
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -403,7 +466,7 @@ class Application(SchoolPaper):
     def plan_for(self, year: int, approval_date: date | None = None) -> Plan:
         """Take one school year of the roadmap as the site's activity plan (Tomsk Положение, п. 5)."""
         events = [PlanEvent(title=e.title, form=e.form, when=e.when, responsible=e.responsible_with_contacts)
-                  for e in self.roadmap if e.when.academic_year == year]
+                  for e in self.roadmap if e.when.academic_year in (year, None)]
         return Plan(profile=self.profile, org=self.org, topic=self.topic, school_year=year, events=events,
                     approval_date=approval_date)
 

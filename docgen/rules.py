@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from docgen.errors import Severity
 from docgen.models import Application, Paper, Plan, PracticeReport, Report
-from docgen.text import format_date
+from docgen.text import format_date, plural
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def check_application(app: Application) -> list[Finding]:
     span = f"{first}-{first + 1} … {last}-{last + 1}"
 
     for index, event in enumerate(app.roadmap):
-        if event.when.academic_year not in years:
+        if event.when.academic_year is not None and event.when.academic_year not in years:
             findings.append(Finding(
                 ("roadmap", index, "when"),
                 f"срок «{event.when.label}» вне учебных лет плана ({span}); исправьте дату "
@@ -46,7 +46,7 @@ def check_application(app: Application) -> list[Finding]:
 
     counts = Counter(e.when.academic_year for e in app.roadmap)
     for year in years:
-        count = counts.get(year, 0)
+        count = counts.get(year, 0) + counts.get(None, 0)  # «в течение года» happens every year
         label = f"{year}-{year + 1} учебный год"
         if count == 0:
             findings.append(Finding(
@@ -58,7 +58,8 @@ def check_application(app: Application) -> list[Finding]:
         elif rules.min_events_per_year and count < rules.min_events_per_year:
             findings.append(Finding(
                 ("roadmap",),
-                f"на {label} запланировано мероприятий: {count}, рекомендуется не менее "
+                f"на {label} запланировано "
+                f"{plural(count, 'мероприятие', 'мероприятия', 'мероприятий')}, рекомендуется не менее "
                 f"{rules.min_events_per_year}",
                 "; ".join(r for r in (rules.events_rule, rules.events_form_rule) if r) or None,
                 Severity.WARNING,
@@ -68,8 +69,9 @@ def check_application(app: Application) -> list[Finding]:
     if rules.min_rationale_chars and length < rules.min_rationale_chars:
         findings.append(Finding(
             ("rationale",),
-            f"обоснование слишком короткое: {length} знаков, нужно не менее {rules.min_rationale_chars} "
-            "(около половины страницы)",
+            f"обоснование слишком короткое: {plural(length, 'знак', 'знака', 'знаков')}, нужно не менее "
+            f"{plural(rules.min_rationale_chars, 'знака', 'знаков', 'знаков')} (около половины страницы); "
+            f"допишите ещё {plural(rules.min_rationale_chars - length, 'знак', 'знака', 'знаков')}",
             rules.rationale_rule,
         ))
 
@@ -148,13 +150,7 @@ def deadline_finding(report: Report, today: date) -> Finding | None:
 
 
 def _days(n: int) -> str:
-    if n % 10 == 1 and n % 100 != 11:
-        word = "день"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = "дня"
-    else:
-        word = "дней"
-    return f"{n} {word}"
+    return plural(n, "день", "дня", "дней")
 
 
 def check_report(report: Report, today: date | None = None) -> list[Finding]:
@@ -178,7 +174,9 @@ def check_practice_report(report: PracticeReport) -> list[Finding]:
     if report.period_end < report.period_start:
         findings.append(Finding(("period_end",), "окончание отчётного периода раньше его начала"))
     for index, event in enumerate(report.events):
-        first = (event.when.year, event.when.month)
+        if event.when.year is None:
+            continue  # «в течение года»: no month to compare
+        first = (event.when.year, event.when.month or 1)
         if not ((report.period_start.year, report.period_start.month) <= first
                 <= (report.period_end.year, report.period_end.month)):
             findings.append(Finding(("events", index, "when"),
@@ -192,13 +190,14 @@ def check_plan(plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
     label = f"{plan.school_year}-{plan.school_year + 1}"
     for index, event in enumerate(plan.events):
-        if event.when.academic_year != plan.school_year:
+        if event.when.academic_year not in (plan.school_year, None):
             findings.append(Finding(("events", index, "when"),
                                     f"срок «{event.when.label}» вне {label} учебного года"))
     rules = plan.profile.rules
     if rules.min_events_per_year and len(plan.events) < rules.min_events_per_year:
-        findings.append(Finding(("events",), f"в плане мероприятий: {len(plan.events)}, рекомендуется не менее "
-                                             f"{rules.min_events_per_year}", rules.events_rule or None,
+        count = plural(len(plan.events), "мероприятие", "мероприятия", "мероприятий")
+        findings.append(Finding(("events",), f"в плане {count}, рекомендуется не менее {rules.min_events_per_year}",
+                                rules.events_rule or None,
                                 Severity.WARNING))
     return findings
 

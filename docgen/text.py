@@ -123,6 +123,18 @@ def tie_numbers(text: str) -> str:
     return text
 
 
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Say a count with its noun in the right form: plural(1484, "знак", "знака", "знаков") → «1484 знака»."""
+    tail, tens = n % 10, n % 100
+    if tail == 1 and tens != 11:
+        word = one
+    elif 2 <= tail <= 4 and not 12 <= tens <= 14:
+        word = few
+    else:
+        word = many
+    return f"{n} {word}"
+
+
 def format_date(value: date) -> str:
     """Format a date the numeric official way: 04.05.2023."""
     return value.strftime("%d.%m.%Y")

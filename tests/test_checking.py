@@ -126,7 +126,7 @@ def test_call_back_list_has_one_row_per_workbook_with_problems(edited: Edited, e
     assert (number, org, head, phone, email, file) == (
         1, "МАОУ гимназия № 56 г. Томска", "директор Горбунова Елена Аркадьевна", "12",
         "school56@example.tomsk.ru", "плохая.xlsx")
-    assert "«Телефон»: ожидается номер телефона" in problems
+    assert "«Телефон»: введено «12»; ожидается номер телефона" in problems
     assert "обоснование слишком короткое" in problems
     assert "Дорожная карта, строка 3, «Сроки проведения»" in problems
 

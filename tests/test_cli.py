@@ -86,8 +86,10 @@ def test_check_reports_every_problem_with_cells(edited: Callable[..., Path]) -> 
     result = run("check", str(edited(edit)))
     assert result.exit_code == 1
     assert "ошибок — 2" in result.output
-    assert "Лист «Заявка», строка 9, столбец B («E-mail»): ожидается адрес электронной почты" in result.output
-    assert "Лист «Дорожная карта», строка 7, столбец D («Сроки проведения»): ожидается дата" in result.output
+    assert ("Лист «Заявка», строка 9, столбец B («E-mail»): введено «почта»; ожидается адрес электронной почты"
+            in result.output)
+    assert ("Лист «Дорожная карта», строка 7, столбец D («Сроки проведения»): введено «когда-нибудь»; "
+            "ожидается срок" in result.output)
 
 
 def test_check_bad_file_is_one_russian_line(tmp_path: Path) -> None:

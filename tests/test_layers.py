@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
 LAYERS = {
     "errors": 0, "text": 0,
     "models": 1,
-    "schema": 2, "profiles": 2, "rules": 2,
+    "schema": 2, "profiles": 2, "rules": 2, "dates": 2,
     "kinds": 3,
     "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4, "declension": 4,
     "pipeline": 5, "checking": 5,
@@ -58,7 +58,7 @@ def test_imports_go_downward(path: Path) -> None:
                 f"{name} (layer {LAYERS[name]}) imports {target} (layer {LAYERS[target]})")
 
 
-@pytest.mark.parametrize("name", ["models", "rules", "schema", "errors", "text", "profiles", "kinds"])
+@pytest.mark.parametrize("name", ["models", "rules", "schema", "errors", "text", "profiles", "kinds", "dates"])
 def test_domain_modules_import_no_engine(name: str) -> None:
     path = PACKAGE / "profiles" / "__init__.py" if name == "profiles" else PACKAGE / f"{name}.py"
     engines = {i.split(".")[0] for i in _imports(path)} & ENGINES

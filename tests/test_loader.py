@@ -166,17 +166,19 @@ def test_every_problem_is_reported_at_once_with_its_cell(edited: Edited) -> None
     assert "ожидается номер телефона из 6–15 цифр" in got[(FORM, 8, "B", "Телефон")]
     assert "ожидается адрес электронной почты" in got[(FORM, 9, "B", "E-mail")]
     assert got[(FORM, 11, "B", "Тема стажировки")] == "не заполнено; это обязательное поле"
-    assert got[(PRODUCTS, 3, "C", "Срок предоставления")] == "ожидается дата в виде ДД.ММ.ГГГГ"
+    assert got[(PRODUCTS, 3, "C", "Срок предоставления")] == ("введено «скоро»; ожидается дата, "
+                                                          "например 15.10.2023 или «15 октября 2023»")
     assert all(p.severity is Severity.ERROR for p in loaded.errors)
 
     roadmap = loaded.errors[-1]
     assert str(roadmap) == ("Лист «Дорожная карта», строка 7, столбец D («Сроки проведения»): "
-                            "ожидается дата ДД.ММ.ГГГГ или месяц и год, например «ноябрь 2023»")
+                            "введено «когда-нибудь»; ожидается срок, например 15.10.2023, «ноябрь 2023», "
+                            "«ноябрь–декабрь 2023», «IV квартал 2023» или «в течение 2023-2024 учебного года»")
     assert roadmap.value == "когда-нибудь"
 
     message = str(WorkbookInvalidError(path, loaded.problems))
     assert message.startswith("Файл «заявка.xlsx»: ошибок — 5, документ не создан.")
-    assert "  • Лист «Заявка», строка 9, столбец B («E-mail»): ожидается адрес электронной почты" in message
+    assert "  • Лист «Заявка», строка 9, столбец B («E-mail»): введено «нет-почты»; ожидается адрес" in message
 
 
 def test_empty_required_roadmap_cell_and_blank_row_keep_row_numbers(edited: Edited) -> None:
@@ -190,7 +192,8 @@ def test_empty_required_roadmap_cell_and_blank_row_keep_row_numbers(edited: Edit
     loaded = load(edited(edit))
     assert [(where(p), p.message) for p in loaded.problems] == [
         ((ROADMAP, 3, "F", "Ответственный"), "не заполнено; это обязательное поле"),
-        ((ROADMAP, 8, "D", "Сроки проведения"), "ожидается дата ДД.ММ.ГГГГ или месяц и год, например «ноябрь 2023»"),
+        ((ROADMAP, 8, "D", "Сроки проведения"), "введено «потом»; ожидается срок, например 15.10.2023, "
+         "«ноябрь 2023», «ноябрь–декабрь 2023», «IV квартал 2023» или «в течение 2023-2024 учебного года»"),
         ((ROADMAP, 9, "B", "Форма проведения"), "не заполнено; это обязательное поле"),
     ]
 
@@ -215,7 +218,7 @@ def test_bad_school_year(edited: Edited) -> None:
     row = form_row("first_year")
     problem = only_error(load(edited(lambda wb: wb[FORM].__setitem__(f"B{row}", "2023-2025"))))
     assert where(problem) == (FORM, row, "B", "Первый учебный год плана")
-    assert problem.message == "ожидается учебный год вида 2023-2024"
+    assert problem.message == "введено «2023-2025»; ожидается учебный год, например 2023-2024"
 
 
 # --- files that are not usable workbooks -----------------------------------------------------------------------
@@ -471,7 +474,7 @@ def test_merged_cells_in_data_area_are_reported_not_crashing(edited: Edited, she
 def test_text_in_a_date_column_is_an_error_at_its_cell(edited: Edited) -> None:
     problem = only_error(load(edited(lambda wb: wb[PRODUCTS].__setitem__("C3", "скоро"))))
     assert where(problem) == (PRODUCTS, 3, "C", "Срок предоставления")
-    assert problem.message == "ожидается дата в виде ДД.ММ.ГГГГ"
+    assert problem.message == "введено «скоро»; ожидается дата, например 15.10.2023 или «15 октября 2023»"
     assert problem.value == "скоро"
 
 
@@ -522,7 +525,8 @@ def test_serial_number_follows_the_workbooks_1904_date_system(edited: Edited) ->
 def test_impossible_calendar_date_is_rejected_in_a_date_column(edited: Edited) -> None:
     problem = only_error(load(edited(lambda wb: wb[PRODUCTS].__setitem__("C3", "31.02.2024"))))
     assert where(problem) == (PRODUCTS, 3, "C", "Срок предоставления")
-    assert problem.message == "такой даты нет в календаре"
+    assert problem.message == ("введено «31.02.2024»; такой даты нет в календаре; "
+                               "например 15.10.2023 или «15 октября 2023»")
 
 
 def test_impossible_calendar_date_is_rejected_in_the_roadmap(edited: Edited) -> None:

@@ -150,8 +150,8 @@ def test_xlsx_has_a_row_per_workbook_with_the_problems_of_the_broken_one(folder:
     assert broken["Организация (краткое наименование)"] == "МАОУ лицей № 8"  # as typed, to know whose it is
     assert broken["Тема стажировки"] is None
     assert broken["Замечания"].splitlines() == [
-        "[ошибка] Лист «Заявка», строка 9, столбец B («E-mail»): ожидается адрес электронной почты вида "
-        "name@school.ru",
+        "[ошибка] Лист «Заявка», строка 9, столбец B («E-mail»): введено «почта»; ожидается адрес электронной "
+        "почты, например name@school.ru",
         "[ошибка] Лист «Заявка», строка 11, столбец B («Тема стажировки»): не заполнено; это обязательное поле",
     ]
     corrupt = rows["Заявка повреждённая.xlsx"]

@@ -68,7 +68,7 @@ def test_year_with_one_event_is_a_warning_citing_both_rules(app: Application) ->
     finding = findings[0]
     assert finding.severity is Severity.WARNING
     assert finding.loc == ("roadmap",)
-    assert finding.message == "на 2025-2026 учебный год запланировано мероприятий: 1, рекомендуется не менее 2"
+    assert finding.message == "на 2025-2026 учебный год запланировано 1 мероприятие, рекомендуется не менее 2"
     assert finding.rule is not None
     assert "п. 3.2" in finding.rule
     assert "форма заявки" in finding.rule
@@ -130,7 +130,7 @@ def test_plan_of_four_years_needs_events_in_the_fourth(app: Application) -> None
 def test_minimum_events_comes_from_the_profile(app: Application) -> None:
     findings = check_application(with_rules(app, min_events_per_year=4))
     assert [f.message for f in findings] == [
-        f"на {y}-{y + 1} учебный год запланировано мероприятий: 3, рекомендуется не менее 4" for y in (2023, 2024, 2025)
+        f"на {y}-{y + 1} учебный год запланировано 3 мероприятия, рекомендуется не менее 4" for y in (2023, 2024, 2025)
     ]
     assert all(f.severity is Severity.WARNING for f in findings)
 
@@ -174,7 +174,7 @@ def test_one_event_year_in_the_workbook_is_a_warning_on_the_roadmap(edited: Edit
     warning = loaded.warnings[0]
     assert warning.where == CellRef(ROADMAP)
     text = str(warning)
-    assert text.startswith("Лист «Дорожная карта»: на 2025-2026 учебный год запланировано мероприятий: 1")
+    assert text.startswith("Лист «Дорожная карта»: на 2025-2026 учебный год запланировано 1 мероприятие")
     assert "п. 3.2" in text
     assert "форма заявки" in text
 
@@ -282,9 +282,11 @@ def test_report_checks_point_at_the_cells(tmp_path: Path) -> None:
     assert ("Проекты стажёров", 3, "C") in errors
     assert ("Мероприятия", 4, "D") in errors
     messages = {str(p) for p in loaded.errors}
-    assert ("Лист «Проекты стажёров», строка 3, столбец C («Ссылка на сайте ОО»): ожидается адрес сайта, "
-            "начинающийся с http:// или https://") in messages
-    assert ("Лист «Мероприятия», строка 4, столбец D («Количество участников»): ожидается целое число не меньше 0"
+    assert ("Лист «Проекты стажёров», строка 3, столбец C («Ссылка на сайте ОО»): введено "
+            "«school19.example.tomsk.ru/проект»; ожидается адрес сайта, начинающийся с http:// или https://, "
+            "например https://school56.ru") in messages
+    assert ("Лист «Мероприятия», строка 4, столбец D («Количество участников»): введено «-3»; "
+            "ожидается целое число не меньше 0, например 25"
             in messages)
 
 
