@@ -37,6 +37,7 @@ from docgen.dates import DAY_EXAMPLE, TERM_EXAMPLE, DateError, parse_day, parse_
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
+from docgen.plausible import doubtful
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.rules import check
 from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
@@ -810,6 +811,7 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
                            f"(docgen new {spec.kind} --profile {profile.key})", CellRef(table.name))
 
     problems = reader.problems
+    problems += _doubtful(data, reader)
     model: Paper | None = None
     try:
         model = paper.model.model_validate(data)
@@ -839,6 +841,24 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
             problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
     return Loaded(path, spec, model, _in_sheet_order(problems, spec), data=data,
                   draft=partial.model if partial is not None else None)
+
+
+def _doubtful(data: dict[str, Any], reader: _Reader) -> list[Problem]:
+    """Check every converted value for plausibility (`plausible.doubtful`): dates, numbers, undrawable characters."""
+    found: list[Problem] = []
+
+    def walk(value: Any, loc: Loc, pattern: Loc) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*loc, key), (*pattern, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):  # a table's records: the column is found without the index
+                walk(item, (*loc, index), pattern)
+        elif (column := reader.columns.get(pattern)) is not None:
+            found.extend(doubtful(value, column, _where(loc, reader.cells)))
+
+    walk(data, (), ())
+    return found
 
 
 @dataclass

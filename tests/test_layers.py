@@ -11,10 +11,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
 
 # Higher number = higher layer. A module may import only modules of a lower or equal-but-listed layer.
 LAYERS = {
-    "errors": 0, "text": 0,
+    "errors": 0, "text": 0, "glyphs": 0,
     "models": 1,
     "schema": 2, "profiles": 2, "rules": 2, "dates": 2,
-    "kinds": 3,
+    "kinds": 3, "plausible": 3,
     "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4, "declension": 4,
     "pipeline": 5, "checking": 5,
     "registry": 6, "archive": 6, "annotate": 6, "calls": 6,
