@@ -9,6 +9,7 @@ caller gets all of them in a `Loaded` and decides (check prints them, render ref
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import zipfile
 import zlib
@@ -35,6 +36,7 @@ from pydantic import ValidationError
 
 from docgen.dates import DAY_EXAMPLE, TERM_EXAMPLE, DateError, parse_day, parse_term
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
+from docgen.habits import lower_first, strip_number_sign, typographic_quotes
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.plausible import doubtful
@@ -561,6 +563,7 @@ class _Reader:
         self.missing_columns: set[tuple[str, str]] = set()  # (table key, column key) reported as missing
         self.columns: dict[Loc, Column] = {}  # the model's key (table rows: (table key, column key)) -> its column
         self.row_numbers: dict[str, list[int]] = {}  # table key -> the sheet row of each record read
+        self.notes: dict[tuple[str, str, str, str], list[int]] = {}  # habits undone: (sheet, column, header, note)
 
     def row_of(self, table: str, index: int) -> int:
         """Return the sheet row the `index`-th record of a table was read from."""
@@ -594,12 +597,35 @@ class _Reader:
             self.failed.add(loc)
             self.problem(typed_message(value, str(exc)), ref, value=value)
             return
+        if isinstance(converted, str) and column.kind in (Kind.TEXT, Kind.LONG_TEXT):
+            converted = self.undo_habits(converted, column, ref)
         if column.strict_choices and column.kind is Kind.TEXT and converted not in self.choices(column):
             self.failed.add(loc)
             options = ", ".join(self.choices(column))
             self.problem(f"значение «{converted}» не из списка; допустимо: {options}", ref, value=value)
             return
         _put(data, column.key, converted)
+
+    def undo_habits(self, text: str, column: Column, ref: CellRef) -> str:
+        """Undo the typing habits that would print wrong, remembering a note for each (see habits.py)."""
+        steps = [typographic_quotes]
+        if column.habit == "number":
+            steps.append(strip_number_sign)
+        elif column.habit == "position":
+            steps.append(lower_first)
+        for step in steps:
+            text, note = step(text)
+            if note is not None:
+                self.notes.setdefault((ref.sheet, ref.column or "", ref.header or "", note), []).append(ref.row or 0)
+        return text
+
+    def note_habits(self) -> None:
+        """Report the habits undone as «сведения», one line per column and kind of change."""
+        for (sheet, letter, header, note), rows in self.notes.items():
+            where = CellRef(sheet, rows[0] or None, letter or None, header or None)
+            text = note if len(rows) == 1 else f"{note} (строки {_row_list(rows)})"
+            self.problem(text, where, severity=Severity.INFO)
+        self.notes.clear()
 
     def already_reported(self, loc: Loc) -> bool:  # missing_columns holds (table, first part of the column key)
         """Tell whether a Pydantic error at `loc` repeats a problem reported while reading."""
@@ -622,8 +648,14 @@ class _Reader:
                     CellRef(ws.title, rng.min_row, get_column_letter(rng.min_col)),
                 )
 
-    def read_form(self, sheet: FormSheet, data: dict[str, Any]) -> None:
-        ws = self.wb[sheet.name]
+    def renamed(self, name: str, wanted: str) -> None:
+        """Say that a sheet was found under a slightly different name (a space at the end, other case)."""
+        if name != wanted:
+            self.problem(f"лист называется «{name}», а не «{wanted}» (лишний пробел или другие буквы); "
+                         "прочитан как он", CellRef(name), severity=Severity.INFO)
+
+    def read_form(self, sheet: FormSheet, data: dict[str, Any], name: str | None = None) -> None:
+        ws = self.wb[name or sheet.name]
         rows: dict[str, tuple[int, Any]] = {}  # label -> (row number, value cell)
         for number, row in enumerate(_rows(ws, max_col=2), start=1):
             label = _text(row[0].value) if row else None
@@ -636,14 +668,15 @@ class _Reader:
             found = rows.get(_norm(column.label))
             if found is None:
                 self.problem(f"нет строки «{column.label}» в столбце A; верните её (см. пустую книгу: docgen new "
-                             f"{self.spec.kind})", CellRef(sheet.name))
+                             f"{self.spec.kind})", CellRef(ws.title))
                 self.failed.add(_loc(column.key))
                 continue
             row_no, cell = found
             self.read_cell(ws, cell, row=row_no, col=2, column=column, loc=_loc(column.key), data=data)
 
-    def read_table(self, sheet: TableSheet, data: dict[str, Any]) -> None:
-        ws = self.wb[sheet.name]
+    def read_table(self, sheet: TableSheet, data: dict[str, Any], name: str) -> None:
+        """Read a table sheet (named `name` in the workbook) into `data[sheet.key]`."""
+        ws = self.wb[name]
         headers: dict[str, int] = {}
         shown: dict[int, str] = {}  # column index -> header as the user typed it
         rows = _rows(ws)
@@ -652,21 +685,36 @@ class _Reader:
             if text:
                 shown[col] = text
                 headers.setdefault(_norm(text), col)  # a duplicate header: the first one is read
-        found: dict[str, int] = {}
         numbers = self.row_numbers.setdefault(sheet.key, [])
         for column in sheet.columns:
             self.columns[(sheet.key, *_loc(column.key))] = column
+        labels = {_norm(c.label) for c in sheet.columns}
+        if not labels & set(headers):
+            lower = _header_row_below(rows, labels)
+            if lower is not None:  # a title row above the headers: one message, not one per column and cell
+                self.failed.add((sheet.key,))
+                self.problem(f"заголовки таблицы должны быть в первой строке листа, а они в строке {lower}; "
+                             f"удалите строки над заголовками", CellRef(name, lower))
+                data[sheet.key] = []
+                return
+        found: dict[str, int] = {}
+        unknown = [text for text in shown.values() if _norm(text) not in labels]
+        for column in sheet.columns:
             index = headers.get(_norm(column.label))
             if index is None:
-                self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1)", CellRef(sheet.name))
+                near = _likely(column.label, unknown)
+                advice = (f"; возможно, это столбец «{near}» — верните ему заголовок «{column.label}»" if near
+                          else "; верните его (см. пустую книгу)")
+                self.problem(f"нет столбца «{column.label}» в строке заголовков (строка 1){advice}", CellRef(name))
                 self.missing_columns.add((sheet.key, column.key.split(".")[0]))
             else:
                 found[column.key] = index
         used = set(found.values())
         known = {_norm(c.label) for c in sheet.columns}
-        self.cells[(sheet.key,)] = CellRef(sheet.name)
+        self.cells[(sheet.key,)] = CellRef(name)
         self.merged_problems(ws, 2, found.values())
         records: list[dict[str, Any]] = []
+        stray: dict[int, list[int]] = {}  # column outside the form -> the rows where it holds a value
         for row_no, row in enumerate(rows, start=2):
             if all(_is_empty(c.value) for c in row):
                 continue
@@ -680,27 +728,70 @@ class _Reader:
                 cell = row[col - 1] if col <= len(row) else EMPTY_CELL
                 self.read_cell(ws, cell, row=row_no, col=col, column=column, loc=loc, data=record)
             for col, cell in enumerate(row, start=1):
-                if col in used or _is_empty(cell.value):
-                    continue
-                header = shown.get(col)
-                if header is None:
-                    why = "столбец без заголовка"
-                elif _norm(header) in known:
-                    why = "столбец повторяет другой столбец формы"
-                else:
-                    why = "столбец не входит в форму"
-                self.problem(
-                    f"{why}, его значение в документ не попадёт; перенесите текст в столбец формы или удалите его",
-                    CellRef(sheet.name, row_no, get_column_letter(col), header), severity=Severity.WARNING,
-                )
+                if col not in used and not _is_empty(cell.value):
+                    stray.setdefault(col, []).append(row_no)
             records.append(record)
             numbers.append(row_no)
+        for col, found_rows in sorted(stray.items()):  # one warning per column, not one per cell
+            header = shown.get(col)
+            if header is None:
+                why = "столбец без заголовка"
+            elif _norm(header) in known:
+                why = "столбец повторяет другой столбец формы"
+            else:
+                why = "столбец не входит в форму"
+            where = CellRef(name, found_rows[0], get_column_letter(col), header)
+            if len(found_rows) == 1:
+                text = f"{why}, его значение в документ не попадёт"
+            else:
+                text = f"{why}, его значения в строках {_row_list(found_rows)} в документ не попадут"
+            self.problem(f"{text}; перенесите текст в столбец формы или удалите его", where,
+                         severity=Severity.WARNING)
         if not found:
             self.failed.add((sheet.key,))
         data[sheet.key] = records
 
 
 _BLANKS = re.compile(r"[\s\u00a0]+")
+
+
+def _header_row_below(rows: Any, labels: set[str], look: int = 10) -> int | None:
+    """Return the row (2…`look`) holding most of a table's headers, when the first row holds none; consumes rows."""
+    for number, row in enumerate(rows, start=2):
+        if number > look:
+            return None
+        typed = {_norm(t) for c in row if (t := _text(c.value))}
+        if len(typed & labels) * 2 >= len(labels):
+            return number
+    return None
+
+
+def _likely(label: str, typed: list[str]) -> str | None:
+    """Return the typed header most like `label`: a part of it («Сроки» for «Сроки проведения») or a near spelling."""
+    wanted = _norm(label)
+    part = next((t for t in typed if _norm(t) and (_norm(t) in wanted or wanted in _norm(t))), None)
+    if part is not None:
+        return part
+    close = difflib.get_close_matches(wanted, [_norm(t) for t in typed], n=1, cutoff=0.6)
+    return next((t for t in typed if close and _norm(t) == close[0]), None)
+
+
+def _row_list(rows: list[int]) -> str:
+    """Say rows compactly: «2–10, 12»."""
+    spans: list[list[int]] = []
+    for row in rows:
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def sheet_named(names: list[str], wanted: str) -> str | None:
+    """Return the workbook's sheet that is `wanted` up to blanks, case and «ё» («Дорожная карта » with a space)."""
+    if wanted in names:
+        return wanted
+    return next((name for name in names if _norm(name) == _norm(wanted)), None)
 
 
 def _norm(label: str) -> str:
@@ -749,7 +840,7 @@ def _translate(error: Any) -> str:
 def detect_spec(wb: openpyxl.Workbook) -> WorkbookSpec | None:
     """Return the spec whose main sheet the workbook has."""
     for spec in SPECS.values():
-        if spec.form.name in wb.sheetnames:
+        if sheet_named(wb.sheetnames, spec.form.name) is not None:
             return spec
     return None
 
@@ -784,10 +875,12 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
     reader = _Reader(wb, spec)
     paper = PAPERS[spec.kind]
     data: dict[str, Any] = {}
-    if spec.form.name not in wb.sheetnames:
+    form_name = sheet_named(wb.sheetnames, spec.form.name)
+    if form_name is None:
         reader.problem(f"нет листа «{spec.form.name}»", CellRef(spec.form.name))
     else:
-        reader.read_form(spec.form, data)
+        reader.renamed(form_name, spec.form.name)
+        reader.read_form(spec.form, data, form_name)
 
     profile_name = data.pop("profile", None) or DEFAULT_PROFILE
     try:
@@ -803,13 +896,19 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
     data["profile"] = profile
 
     for table in spec.tables_for(_profile_lists(profile)):
-        if table.name in wb.sheetnames:
-            reader.read_table(table, data)
+        name = sheet_named(wb.sheetnames, table.name)
+        if name is not None:
+            reader.renamed(name, table.name)
+            reader.read_table(table, data, name)
         else:
             reader.failed.add((table.key,))
-            reader.problem(f"нет листа «{table.name}»; возьмите его из пустой книги "
-                           f"(docgen new {spec.kind} --profile {profile.key})", CellRef(table.name))
+            others = [n for n in wb.sheetnames if n not in spec.sheet_names]
+            near = difflib.get_close_matches(table.name, others, n=1, cutoff=0.6)
+            hint = (f"; возможно, это лист «{near[0]}» — переименуйте его в «{table.name}»" if near else
+                    f"; возьмите его из пустой книги (docgen new {spec.kind} --profile {profile.key})")
+            reader.problem(f"нет листа «{table.name}»{hint}", CellRef(table.name))
 
+    reader.note_habits()
     problems = reader.problems
     problems += _doubtful(data, reader)
     model: Paper | None = None
@@ -948,13 +1047,13 @@ def _profile_lists(profile: Profile) -> set[str]:
 
 
 def _in_sheet_order(problems: list[Problem], spec: WorkbookSpec) -> list[Problem]:
-    order = {name: index for index, name in enumerate(spec.sheet_names)}
+    order = {_norm(name): index for index, name in enumerate(spec.sheet_names)}
 
     def key(problem: Problem) -> tuple[int, int, int]:
         where = problem.where
         if where is None:
             return (-1, 0, 0)
-        return (order.get(where.sheet, len(order)), where.row or 0, len(where.column or "") * 100 + ord(
+        return (order.get(_norm(where.sheet), len(order)), where.row or 0, len(where.column or "") * 100 + ord(
             (where.column or "A")[-1]))
 
     return sorted(problems, key=key)

@@ -36,6 +36,7 @@ class Column:
     choices: str | None = None  # key of LISTS
     strict_choices: bool = False  # True: only a value of the list; False: the list is a suggestion
     width: int = 30
+    habit: str | None = None  # what typing habit to undo: "number" («№ 312» → «312»), "position" («Директор»)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ ORG_FIELDS = (
            "Как в уставе: муниципальное автономное общеобразовательное учреждение …", Kind.LONG_TEXT),
     Column("org.short_name", "Краткое наименование",
            "Как в уставе, например МАОУ гимназия № 56 г. Томска; войдёт в имя файла"),
-    Column("org.head_position", "Должность руководителя", "Например: директор"),
+    Column("org.head_position", "Должность руководителя", "Например: директор", habit="position"),
     Column("org.head_name", "ФИО руководителя", "Полностью: Фамилия Имя Отчество", Kind.PERSON),
     Column("org.address", "Адрес организации", "Почтовый адрес с индексом", required=False),
     Column("org.phone", "Телефон", "Например: +7 (3822) 12-34-56"),
@@ -303,7 +304,7 @@ OTCHET_PRAKTIKA = WorkbookSpec(
             Column("site_head", "ФИО руководителя стажировочной площадки", "Полностью: Фамилия Имя Отчество",
                    Kind.PERSON),
             Column("site_head_position", "Должность руководителя площадки",
-                   "Например: заместитель директора по УВР (п. 4.1 Положения)"),
+                   "Например: заместитель директора по УВР (п. 4.1 Положения)", habit="position"),
             Column("coordinator_dative", "Координатор (кому, в дательном падеже)",
                    "Например: методисту Управления образования И.И. Ивановой (п. 4.5–4.6 Положения)"),
             Column("topic", "Направление (тема) стажировочной площадки", "", Kind.LONG_TEXT),
@@ -397,7 +398,7 @@ RASPORYAZHENIE = WorkbookSpec(
         fields=(
             PROFILE,
             Column("order_date", "Дата распоряжения", "ДД.ММ.ГГГГ", Kind.DATE),
-            Column("number", "Номер", "Например 477 (без «№»)"),
+            Column("number", "Номер", "Например 477 (без «№»)", habit="number"),
             Column("title", "Заголовок", "«Об …», без точки в конце", Kind.LONG_TEXT),
             Column("preamble", "Преамбула", "«В соответствии с …, с целью …»", Kind.LONG_TEXT),
             Column("cancel_text", "Пункт об отмене прежнего акта",

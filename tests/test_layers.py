@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
 
 # Higher number = higher layer. A module may import only modules of a lower or equal-but-listed layer.
 LAYERS = {
-    "errors": 0, "text": 0, "glyphs": 0,
+    "errors": 0, "text": 0, "glyphs": 0, "habits": 0,
     "models": 1,
     "schema": 2, "profiles": 2, "rules": 2, "dates": 2,
     "kinds": 3, "plausible": 3,

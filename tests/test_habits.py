@@ -1,0 +1,80 @@
+"""Ordinary typing habits are undone where it is safe, and said as «[сведения]»."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from docgen.errors import Severity
+from docgen.habits import lower_first, strip_number_sign, typographic_quotes
+from docgen.loader import load
+from docgen.schema import ZAYAVKA
+
+Edited = Callable[..., Path]
+ORDER = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Распоряжение № 477 от 04.05.2023.xlsx"
+
+
+def form_row(key: str) -> int:
+    return 2 + [c.key for c in ZAYAVKA.form.fields].index(key)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("№ 312", "312"), ("№312", "312"), ("N 312", "312"), ("312", "312"), ("№", "№"),
+])
+def test_number_sign(typed: str, expected: str) -> None:
+    assert strip_number_sign(typed)[0] == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Директор", "директор"), ("директор", "директор"), ("МАОУ", "МАОУ"), ("И.о. директора", "И.о. директора"),
+    ("Заместитель директора по УВР", "заместитель директора по УВР"),
+])
+def test_lower_first(typed: str, expected: str) -> None:
+    assert lower_first(typed)[0] == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ('Практикум "Критерии"', "Практикум «Критерии»"),
+    ('"Мировое кафе"', "«Мировое кафе»"),
+    ('Семинар "Школа "Радуга""', "Семинар «Школа „Радуга“»"),
+    ('один " кавычка', 'один " кавычка'),
+    ("без кавычек", "без кавычек"),
+])
+def test_straight_quotes(typed: str, expected: str) -> None:
+    assert typographic_quotes(typed)[0] == expected
+
+
+def test_habits_in_a_workbook_are_undone_and_said(edited: Edited) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"][f"B{form_row('org.head_position')}"] = "Директор"
+        for row in (2, 3, 4):
+            wb["Дорожная карта"][f"A{row}"] = f'Семинар "Тема {row}"'
+        wb["Дорожная карта"]["B2"] = '"Мировое кафе"'  # a list value typed with straight quotes
+
+    loaded = load(edited(edit))
+    assert loaded.errors == [] and loaded.model is not None
+    app = loaded.model
+    assert app.org.head_position == "директор"  # type: ignore[attr-defined]
+    assert app.roadmap[0].title == "Семинар «Тема 2»" and app.roadmap[0].form == "«Мировое кафе»"  # type: ignore[attr-defined]
+    notes = [p for p in loaded.problems if p.severity is Severity.INFO]
+    assert [str(p) for p in notes] == [
+        "Лист «Заявка», строка 5, столбец B («Должность руководителя»): первая буква сделана строчной: "
+        "«директор» стоит в документе после запятой",
+        "Лист «Дорожная карта», строка 2, столбец A («Мероприятие»): прямые кавычки заменены на «ёлочки» "
+        "(строки 2–4)",
+        "Лист «Дорожная карта», строка 2, столбец B («Форма проведения»): прямые кавычки заменены на «ёлочки»",
+    ]
+
+
+def test_number_sign_in_the_order_number_is_stripped(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(ORDER)
+    ws = wb["Распоряжение"]
+    row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("Номер"))
+    ws.cell(row, 2).value = "№ 312"
+    wb.save(tmp_path / "р.xlsx")
+    loaded = load(tmp_path / "р.xlsx")
+    assert loaded.model is not None and loaded.model.number == "312"  # type: ignore[attr-defined]
+    assert any("знак «№» убран" in p.message and p.severity is Severity.INFO for p in loaded.problems)
