@@ -173,7 +173,7 @@ def test_problems_table_shows_every_problem_escaped(client: TestClient, tmp_path
     assert "ожидается адрес электронной почты" in cells[0][5]
     assert cells[1][:5] == ["ошибка", "Дорожная карта", "7", "D «Сроки проведения»",
                             "&lt;script&gt;alert(1)&lt;/script&gt;"]
-    assert "ожидается дата" in cells[1][5]
+    assert "ожидается срок" in cells[1][5]
     assert cells[2][:5] == ["ошибка", "Дорожная карта", "8", "D «Сроки проведения»", "{{ 7*7 }}"]
     assert "ошибок — 3" in text_of(page)
     links = downloads(page)
@@ -186,7 +186,7 @@ def test_problems_table_shows_every_problem_escaped(client: TestClient, tmp_path
     assert wb.sheetnames[0] == "Замечания"
     cell = wb["Дорожная карта"]["D7"]
     assert cell.value == "<script>alert(1)</script>" and cell.fill.fgColor.rgb.endswith("FFC7CE")
-    assert cell.comment is not None and "ожидается дата" in cell.comment.text
+    assert cell.comment is not None and "ожидается срок" in cell.comment.text
     draft = client.get(links[f"ПРОЕКТ — {PAPER}.docx"])
     body = "\n".join(p.text for p in docx.Document(io.BytesIO(draft.content)).paragraphs)
     assert "Дорожная карта», строка 8, столбец D" in body  # the open problems are listed after the text

@@ -152,7 +152,7 @@ def test_school_sees_every_problem_and_gets_the_marked_workbook(live: Callable[.
     for ref in ("D7", "D8"):
         cell = wb["Дорожная карта"][ref]
         assert cell.fill.fgColor.rgb.endswith("FFC7CE")
-        assert cell.comment is not None and "ожидается дата" in cell.comment.text
+        assert cell.comment is not None and "ожидается срок" in cell.comment.text
     assert wb["Заявка"]["B9"].comment is not None
 
     draft = download(page, f"ПРОЕКТ — {PAPER}.docx", tmp_path / "saved")
