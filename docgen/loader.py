@@ -657,11 +657,15 @@ class _Reader:
     def read_form(self, sheet: FormSheet, data: dict[str, Any], name: str | None = None) -> None:
         ws = self.wb[name or sheet.name]
         rows: dict[str, tuple[int, Any]] = {}  # label -> (row number, value cell)
+        labelled: list[tuple[int, str, Any]] = []  # every labelled row: duplicates and strangers are warned about
         for number, row in enumerate(_rows(ws, max_col=2), start=1):
             label = _text(row[0].value) if row else None
             if label:
-                rows.setdefault(_norm(label), (number, row[1] if len(row) > 1 else EMPTY_CELL))
+                cell = row[1] if len(row) > 1 else EMPTY_CELL
+                rows.setdefault(_norm(label), (number, cell))
+                labelled.append((number, label, cell))
         self.merged_problems(ws, 1, [2])
+        self.form_leftovers(sheet, ws.title, rows, labelled)
         for column in sheet.fields:
             self.columns[_loc(column.key)] = column
             _ensure_parents(data, column.key)  # so Pydantic names each missing field, not their parent
@@ -673,6 +677,22 @@ class _Reader:
                 continue
             row_no, cell = found
             self.read_cell(ws, cell, row=row_no, col=2, column=column, loc=_loc(column.key), data=data)
+
+    def form_leftovers(self, sheet: FormSheet, title: str, rows: dict[str, tuple[int, Any]],
+                       labelled: list[tuple[int, str, Any]]) -> None:
+        """Warn about filled rows of a form sheet that no field reads: a repeated label, a row not in the form."""
+        known = {_norm(column.label) for column in sheet.fields}
+        for number, label, cell in labelled:
+            if number == 1 or _is_empty(cell.value):  # row 1 is the sheet's own header «Поле — Значение»
+                continue
+            where = CellRef(title, number, "B", label)
+            first = rows[_norm(label)][0]
+            if _norm(label) in known and first != number:
+                self.problem(f"строка «{label}» повторяется: в документ попадёт значение из строки {first}, а из "
+                             "этой — нет; оставьте одну строку", where, severity=Severity.WARNING, value=cell.value)
+            elif _norm(label) not in known:
+                self.problem("строка не входит в форму, её значение в документ не попадёт; перенесите текст в строку "
+                             "формы или удалите строку", where, severity=Severity.WARNING, value=cell.value)
 
     def read_table(self, sheet: TableSheet, data: dict[str, Any], name: str) -> None:
         """Read a table sheet (named `name` in the workbook) into `data[sheet.key]`."""
@@ -911,6 +931,7 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
     reader.note_habits()
     problems = reader.problems
     problems += _doubtful(data, reader)
+    problems += _hidden_sheets(wb, spec)
     model: Paper | None = None
     try:
         model = paper.model.model_validate(data)
@@ -940,6 +961,14 @@ def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | N
             problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
     return Loaded(path, spec, model, _in_sheet_order(problems, spec), data=data,
                   draft=partial.model if partial is not None else None)
+
+
+def _hidden_sheets(wb: openpyxl.Workbook, spec: WorkbookSpec) -> list[Problem]:
+    """Warn about a hidden sheet whose data goes into the papers: nobody proofread what they could not see."""
+    return [Problem("лист скрыт, но его данные попадут в документ; покажите его (правой кнопкой по ярлыку листа → "
+                    "«Показать») и проверьте", CellRef(name), severity=Severity.WARNING)
+            for name in spec.sheet_names
+            if name in wb.sheetnames and getattr(wb[name], "sheet_state", "visible") != "visible"]
 
 
 def _doubtful(data: dict[str, Any], reader: _Reader) -> list[Problem]:

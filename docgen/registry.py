@@ -327,7 +327,29 @@ def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
                      "на страницу для сайта не попадёт."]
             lines += [f"  • {p}" for p in errors]
             result.broken.append(Broken(path, "\n".join(lines)))
+    _mark_repeats(result, folder)
     return result
+
+
+def _mark_repeats(result: Collected, folder: Path) -> None:
+    """Keep one valid заявка per organization on the website page; the others stay in the registry, remarked.
+
+    Three workbooks of one school (a copy, a corrected version) would otherwise be three rows of the public page.
+    The first in file order is kept: docgen cannot tell which copy is meant, so the clerk is told to keep one.
+    """
+    first: dict[str, Entry] = {}
+    for index, entry in enumerate(result.entries):
+        if not entry.valid:
+            continue
+        key = f"{_norm(entry.full_name)}|{_norm(entry.short_name)}"  # both names: the same organization
+        if key not in first:
+            first[key] = entry
+            continue
+        reason = (f"повторная заявка организации «{entry.short_name}»: она уже есть в «{first[key].source}»; на "
+                  "страницу для сайта попадает только первая — оставьте в папке одну заявку организации")
+        result.entries[index] = entry.model_copy(
+            update={"valid": False, "remarks": [*entry.remarks, f"[{Severity.ERROR.value}] {reason}"]})
+        result.broken.append(Broken(folder / entry.source, f"Файл «{entry.source}»: {reason}."))
 
 
 def make_model(collected: Collected, *, formed: date, title: str | None = None) -> Registry:
