@@ -7,6 +7,8 @@ bug.  click's own messages are English, so usage errors are translated here too.
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 import threading
 import time
@@ -26,7 +28,7 @@ from docgen.models import Application
 from docgen.output import staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
-from docgen.profiles import DEFAULT_PROFILE, available, load_profile
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
 from docgen.schema import SPECS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -91,6 +93,9 @@ class RuGroup(_Russian, click.Group):
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # «docgen» alone: the help, not an error
+            click.echo(exc.ctx.get_help() if exc.ctx is not None else "", color=None)
+            code = EXIT_OK
         except click.UsageError as exc:
             click.echo(f"Ошибка: {_usage_message(exc)}", err=True)
             click.echo("Справка: docgen --help", err=True)
@@ -109,21 +114,55 @@ class RuGroup(_Russian, click.Group):
 
 
 def _usage_message(exc: click.UsageError) -> str:
+    """Say click's usage error in Russian; click's own texts are English."""
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        return f"не указан обязательный аргумент {exc.param.human_readable_name}"
+        return f"не указан обязательный {'параметр' if isinstance(exc.param, click.Option) else 'аргумент'} " \
+               f"{_param_name(exc.param)}"
     if isinstance(exc, click.NoSuchOption):
-        return f"неизвестный параметр {exc.option_name}"
+        near = f"; может быть, {' или '.join(exc.possibilities)}?" if exc.possibilities else ""
+        return f"неизвестный параметр {exc.option_name}{near}"
     if isinstance(exc, click.BadParameter):
-        name = exc.param.get_error_hint(exc.ctx) if exc.param is not None and exc.ctx is not None else ""
-        return f"неверное значение {name}: {exc.message}".replace("  ", " ")
+        hint = exc.param_hint
+        name = _param_name(exc.param) if exc.param is not None else (
+            "/".join(hint) if isinstance(hint, list | tuple) else hint or "")
+        return f"неверное значение {name}: {_ru_reason(exc.message)}".replace("  ", " ")
     text = exc.format_message()
     if text.startswith("No such command"):
-        name = text.split(" ", 3)[-1].rstrip(".")
-        return f"неизвестная команда {name}; команды: new, check, render, plan, registry, archive"
+        name = text.split("'")[1] if "'" in text else text.split(" ", 3)[-1].rstrip(".")
+        commands = sorted(main.commands)
+        close = difflib.get_close_matches(name, commands, n=1)
+        guess = f"; может быть, «{close[0]}»?" if close else "."
+        return f"неизвестная команда «{name}»{guess} Команды: {', '.join(commands)}"
     if "requires an argument" in text:
         return f"параметру {text.split()[1]} нужно значение"
     if text.startswith("Got unexpected extra argument"):
         return f"лишние аргументы: {text.split('(')[-1].rstrip(').')}"
+    return _ru_reason(text)
+
+
+def _param_name(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return "/".join(param.opts) + (f" {param.metavar}" if param.metavar and not param.is_flag else "")
+    return param.metavar or (param.name or "").upper()
+
+
+_CLICK_REASONS = (
+    (re.compile(r"(.+?) is not in the range (\S+?)<=x<=(\S+?)\.?$"), "«{0}» — нужно число от {1} до {2}"),
+    (re.compile(r"(.+?) is not in the range x>=(\S+?)\.?$"), "«{0}» — нужно число не меньше {1}"),
+    (re.compile(r"'?(.*?)'? is not a valid integer( range)?\.?$"), "«{0}» — нужно целое число"),
+    (re.compile(r"'?(.*?)'? is not a valid float( range)?\.?$"), "«{0}» — нужно число"),
+    (re.compile(r"(?:File|Path|Directory) '(.*)' does not exist\.?$"), "«{0}» не найден"),
+    (re.compile(r"(?:File|Path) '(.*)' is a directory\.?$"), "«{0}» — это папка, а нужен файл"),
+    (re.compile(r"Directory '(.*)' is a file\.?$"), "«{0}» — это файл, а нужна папка"),
+    (re.compile(r"'(.*)' is not one of (.*)\.?$"), "«{0}»; допустимо: {1}"),
+)
+
+
+def _ru_reason(text: str) -> str:
+    for pattern, russian in _CLICK_REASONS:
+        m = pattern.match(text)
+        if m:
+            return russian.format(*m.groups())
     return text
 
 
@@ -137,10 +176,35 @@ def main() -> None:
     3. docgen render заявка.xlsx -o out/   — документ .docx и .pdf
 
     \b
-    Виды документов (ВИД): zayavka — заявка, otchet — отчёт стажировочной
-    площадки (Томск), otchet_praktika — отчёт по практике (Турочакский
-    район), plan — план деятельности.
+    Виды документов (ВИД) — можно по-русски:
+      zayavka (заявка), otchet (отчёт — отчёт стажировочной площадки,
+      Томск), otchet_praktika (отчёт по практике, Турочакский район),
+      plan (план — план деятельности), rasporyazhenie (распоряжение).
+    Муниципалитет (--profile): tomsk (Томск), turochak (Турочак).
     """
+
+
+KIND_NAMES = {
+    "заявка": "zayavka", "отчет": "otchet", "отчет стажировочной площадки": "otchet",
+    "отчет по практике": "otchet_praktika", "практика": "otchet_praktika", "план": "plan",
+    "план деятельности": "plan", "распоряжение": "rasporyazhenie", "приказ": "rasporyazhenie",
+}
+
+
+def kind_key(text: str) -> str | None:
+    """Return the kind of paper a person means: «zayavka», «заявка», «Отчёт по практике», «отчет_по_практике»."""
+    wanted = " ".join(text.lower().replace("ё", "е").replace("_", " ").replace("-", " ").split())
+    if wanted.replace(" ", "_") in SPECS:
+        return wanted.replace(" ", "_")
+    return KIND_NAMES.get(wanted)
+
+
+KIND_SHOWN = {"zayavka": "заявка", "otchet": "отчёт", "otchet_praktika": "отчёт по практике", "plan": "план",
+              "rasporyazhenie": "распоряжение"}
+
+
+def _kinds_offered() -> str:
+    return ", ".join(f"{key} ({KIND_SHOWN[key]})" if key in KIND_SHOWN else key for key in SPECS)
 
 
 @main.command("new")
@@ -153,10 +217,20 @@ def main() -> None:
 def new(kind: str, output: Path, profile: str, force: bool) -> int:
     """Создать пустую книгу для заполнения.
 
-    ВИД: zayavka, otchet, otchet_praktika или plan.
+    \b
+    ВИД: zayavka (заявка), otchet (отчёт), otchet_praktika (отчёт по практике),
+    plan (план), rasporyazhenie (распоряжение).
+
+    \b
+    Примеры:
+      docgen new заявка -o заявка.xlsx
+      docgen new отчёт -o отчёт.xlsx
+      docgen new заявка --profile Турочак -o заявка.xlsx
     """
+    kind = kind_key(kind) or kind
     if kind not in SPECS:
-        raise click.BadParameter(f"«{kind}»; доступно: {', '.join(SPECS)}", param_hint="ВИД")
+        raise click.BadParameter(f"«{kind}»; доступно: {_kinds_offered()}", param_hint="ВИД")
+    profile = profile_key(profile) or profile
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter("имя файла должно оканчиваться на .xlsx", param_hint="-o")
     chosen = load_profile(profile)
@@ -436,7 +510,12 @@ def _school_year(_ctx: click.Context, _param: click.Parameter, value: str) -> in
 @click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
 def plan(*, workbook: Path, year: int, out_dir: Path, formats: tuple[str, ...], approved: date | None,
          force: bool) -> int:
-    """Сделать план деятельности на учебный год из дорожной карты заявки."""
+    """Сделать план деятельности на учебный год из дорожной карты заявки.
+
+    \b
+    Пример:
+      docgen plan заявка.xlsx --year 2024-2025 -o документы/ --approved 30.08.2024
+    """
     loaded = load(workbook)
     if loaded.errors or loaded.model is None:
         click.echo(str(WorkbookInvalidError(workbook, loaded.problems)), err=True)
@@ -475,6 +554,10 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
       «Реестр стажировочных площадок.html» — страница для официального
       сайта, только заявки без ошибок.
     Книги других видов (отчёты, планы) пропускаются.
+
+    \b
+    Пример:
+      docgen registry заявки/ -o реестр/ --date 31.05.2023
     """
     from docgen.registry import HTML, make_registry  # noqa: PLC0415 - the registry loads only when asked for
 
@@ -507,7 +590,12 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
 @click.option("--force", is_flag=True, help="Заменить существующий архив.")
 @_batch_options
 def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: int | None, timeout: float) -> int:
-    """Сложить документы в архив: .docx, PDF/A-2b и опись (manifest.csv, manifest.json) с SHA-256."""
+    """Сложить документы в архив: .docx, PDF/A-2b и опись (manifest.csv, manifest.json) с SHA-256.
+
+    \b
+    Пример:
+      docgen archive документы_2023/ -o архив_2023.zip
+    """
     from docgen.archive import MANIFEST_CSV, make_archive  # noqa: PLC0415 - the archive loads only when asked for
 
     sources = _workbooks(workbooks)
@@ -554,7 +642,13 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @_batch_options
 def serve(*, host: str, port: int, token: str | None, open_access: bool, keep_minutes: float, max_files: int,
           max_mb: int, workers: int | None, timeout: float) -> int:
-    """Запустить сайт: школы проверяют книги и получают документы в браузере."""
+    """Запустить сайт: школы проверяют книги и получают документы в браузере.
+
+    \b
+    Примеры:
+      docgen serve                                  — только на этом компьютере
+      docgen serve --host 0.0.0.0 --token секрет    — для школ по ссылке с ключом
+    """
     import uvicorn  # noqa: PLC0415 - the web stack loads only for this command
 
     from docgen.web.app import Settings, create_app  # noqa: PLC0415

@@ -40,7 +40,7 @@ from docgen.habits import lower_first, strip_number_sign, typographic_quotes
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.plausible import doubtful
-from docgen.profiles import DEFAULT_PROFILE, available, load_profile
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
 from docgen.rules import check
 from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
 from docgen.text import clean_cell_text, decode_ooxml_escapes, format_date
@@ -599,6 +599,8 @@ class _Reader:
             return
         if isinstance(converted, str) and column.kind in (Kind.TEXT, Kind.LONG_TEXT):
             converted = self.undo_habits(converted, column, ref)
+        if column.choices == "profiles" and isinstance(converted, str):
+            converted = profile_key(converted) or converted  # «Томск» for «tomsk»
         if column.strict_choices and column.kind is Kind.TEXT and converted not in self.choices(column):
             self.failed.add(loc)
             options = ", ".join(self.choices(column))

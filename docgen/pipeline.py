@@ -131,7 +131,8 @@ def _prepare(task: _Task) -> _Prepared:
         open_problems: list[str] = []
         if paper is None:
             loaded = load(task.source, task.today)
-            done.warnings = [str(p) for p in loaded.warnings]
+            # each with its severity: under a failed workbook's «ошибок — 2» a warning must not read as a third error
+            done.warnings = [f"[{p.severity.value}] {p}" for p in loaded.warnings]
             if task.draft and loaded.draft is not None:
                 paper = loaded.draft
                 open_problems = [f"[{p.severity.value}] {p}" for p in loaded.problems

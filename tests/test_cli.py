@@ -28,10 +28,10 @@ def test_help_is_russian() -> None:
 
 @pytest.mark.parametrize(("args", "expected"), [
     (["render"], "не указан обязательный аргумент КНИГА_ИЛИ_ПАПКА…"),
-    (["frobnicate"], "неизвестная команда 'frobnicate'"),
+    (["frobnicate"], "неизвестная команда «frobnicate». Команды: archive, check"),
     (["render", "x.xlsx", "-o", "out", "--format", "odt"], "«odt»; допустимо: docx, pdf, both"),
     (["check", "x.xlsx", "--bogus"], "неизвестный параметр --bogus"),
-    (["new", "отчёт", "-o", "x.xlsx"], "доступно: zayavka"),
+    (["new", "накладная", "-o", "x.xlsx"], "доступно: zayavka"),
 ])
 def test_usage_errors_are_russian_with_exit_2(args: list[str], expected: str) -> None:
     result = run(*args)

@@ -31,10 +31,34 @@ def available() -> list[str]:
     return sorted({p.stem for folder in _folders() if folder.is_dir() for p in folder.glob("*.toml")})
 
 
+_GENERIC = {"город", "города", "район", "района", "округ", "округа", "муниципальный", "городской"}  # name no place
+
+
+def profile_key(text: str) -> str | None:
+    """Return the key of the profile a person means: «tomsk», «Томск», «город Томск», «Турочак», «Турочакский район»."""
+    wanted = " ".join(text.lower().replace("ё", "е").split())
+    if not wanted:
+        return None
+    keys = available()
+    if wanted in keys:
+        return wanted
+    for key in keys:
+        try:
+            name = load_profile(key).name.lower().replace("ё", "е")
+        except InputError:
+            continue
+        words = [w for w in name.split() if len(w) >= 4 and w not in _GENERIC]
+        if wanted == name or wanted in words or (len(wanted) >= 5 and any(w.startswith(wanted) for w in words)):
+            return key
+    return None
+
+
 def load_profile(name: str) -> Profile:
-    """Load a profile by key (user folders first, then the shipped ones), or a profile file by path."""
+    """Load a profile by key or Russian name (user folders first, then the shipped ones), or a file by path."""
     if name.endswith(".toml"):
         return _load(Path(name))
+    if name not in available():
+        name = profile_key(name) or name
     for folder in _folders():
         path = folder / f"{name}.toml"
         if path.is_file():
