@@ -389,7 +389,8 @@ class ResidentOffice:
 
     A `soffice --convert-to` started on a profile whose office is already running hands its files to that office
     over LibreOffice's own pipe and returns as soon as they are converted (about 0.3 s instead of 1-2 s for a cold
-    start).  That office then exits: `start()` is called again after each conversion to have the next one ready.
+    start).  That office then shuts down; a conversion that reached it while it was shutting down would be lost,
+    so `start()` kills whatever is left of the used office and starts a fresh one, after every conversion.
     """
 
     def __init__(self, profile: Path, soffice: str | Sequence[str] | None = None) -> None:
@@ -403,13 +404,9 @@ class ResidentOffice:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def start(self, settle: float = 2.0) -> None:
-        """Start an idle office unless one is running; give a just-used one `settle` seconds to exit first."""
-        if self.proc is not None:
-            try:
-                self.proc.wait(timeout=settle)
-            except subprocess.TimeoutExpired:
-                return  # still running: it is still there for the next conversion
+    def start(self) -> None:
+        """Start a fresh idle office, ending the one used before (it served its one hand-off)."""
+        self.stop()
         self.profile.mkdir(parents=True, exist_ok=True)
         command = [*self.command, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--nodefault"]

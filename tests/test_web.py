@@ -323,6 +323,19 @@ def test_delete_and_retention_remove_the_files(make_server: Callable[..., tuple[
     assert not any(server.jobs.root.iterdir())
 
 
+def test_the_sweeper_leaves_the_libreoffice_pool_alone(tmp_path: Path) -> None:
+    server = create_app(Settings(work_dir=tmp_path / "work"))  # the real pool, not started until a PDF is asked for
+    try:
+        workspace = server.pool.workspace
+        workspace.mkdir(parents=True)
+        (workspace / "slot0").mkdir()
+        assert server.jobs.sweep() == 0
+        assert (workspace / "slot0").is_dir()
+    finally:
+        server.close()
+    assert not server.root.exists()
+
+
 class SlowConverter(FakeConverter):
     def __init__(self) -> None:
         super().__init__()
@@ -349,6 +362,28 @@ def test_cancel_stops_the_job(make_server: Callable[..., tuple[Server, TestClien
     slow.release.set()
     assert wait(client, location)["state"] == "cancelled"
     assert "Работа остановлена" in client.get(location).text
+
+
+def test_an_abandoned_school_job_is_dropped(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    slow = SlowConverter()
+    server, client = make_server(slow)
+    response = client.post("/check", files=[("files", (EXAMPLE.name, EXAMPLE.read_bytes()))], follow_redirects=False)
+    job_id = response.headers["location"].rsplit("/", 1)[1]
+    assert slow.entered.wait(10)
+    job = server.jobs.jobs[job_id]
+    server.jobs.sweep(now=time.time() + server.jobs.abandon / 2)
+    assert not job.cancel.is_set()  # followed recently enough
+    server.jobs.sweep(now=time.time() + server.jobs.abandon + 1)  # nobody asked for its page since
+    assert job.cancel.is_set()
+    slow.release.set()
+    for _ in range(200):
+        if job.finished:
+            break
+        time.sleep(0.05)
+    assert job.state.value == "cancelled"
+    server.jobs.sweep(now=time.time() + server.jobs.abandon + 2)
+    assert not (server.jobs.root / job_id).exists()
+    assert client.get(f"/job/{job_id}").status_code == 404
 
 
 def test_no_personal_data_in_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -18,6 +18,7 @@ import contextlib
 import io
 import os
 import secrets
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -207,14 +208,16 @@ class Server:
         else:
             root.mkdir(parents=True, exist_ok=True)
             root = Path(tempfile.mkdtemp(prefix="docgen-serve-", dir=root))
+        self.root = root
         cores = os.cpu_count() or 1
-        self.jobs = JobStore(root, retention=settings.retention_minutes * 60, grace=settings.grace_minutes * 60,
-                             workers=max(2, cores))
+        # jobs and the pool in folders of their own: the sweeper deletes whatever in its folder is not a job
+        self.jobs = JobStore(root / "jobs", retention=settings.retention_minutes * 60,
+                             grace=settings.grace_minutes * 60, workers=max(2, cores))
         self.pool: Any = None
         if converters is None:
             from docgen.web.pool import ConverterPool  # noqa: PLC0415 - tests pass their own converters
 
-            self.pool = ConverterPool(slots=settings.workers, timeout=settings.timeout, workspace=root / ".pool")
+            self.pool = ConverterPool(slots=settings.workers, timeout=settings.timeout, workspace=root / "pool")
             converters = self.pool.converter
         self.converters = converters
         routes = [
@@ -243,8 +246,9 @@ class Server:
     def close(self) -> None:
         """Stop the jobs and the converters, delete every job's folder."""
         if self.pool is not None:
-            self.pool.close()  # first: an idle office restarting would recreate its folder under the jobs' root
+            self.pool.close()  # first: it waits for its conversions, then ends its idle offices
         self.jobs.close()
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def _message(self, status: int, title: str, message: str) -> Response:
         return self._render("message.html", status, title=title, message=message)

@@ -65,6 +65,7 @@ class Job:
     downloads: list[Download] = field(default_factory=list)
     result: Any = None  # what the page shows: built by the job's work
     options: dict[str, Any] = field(default_factory=dict)
+    seen: float = 0.0  # when its page or status was last asked for: a school's job nobody follows is dropped
     cancel: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -94,9 +95,12 @@ class Job:
 class JobStore:
     """Create, find, run and delete jobs; one per server."""
 
-    def __init__(self, root: Path, *, retention: float = 3600.0, grace: float = 600.0, workers: int = 2) -> None:
+    def __init__(self, root: Path, *, retention: float = 3600.0, grace: float = 600.0, workers: int = 2,
+                 abandon: float = 180.0) -> None:
         self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
         self.retention = retention
+        self.abandon = abandon
         self.grace = min(grace, retention)
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
@@ -110,18 +114,21 @@ class JobStore:
         folder = self.root / job_id
         folder.mkdir(parents=True)
         now = time.time()
-        job = Job(job_id, kind, folder, now, now + self.retention)
+        job = Job(job_id, kind, folder, now, now + self.retention, seen=now)
         with self.lock:
             self.jobs[job_id] = job
         return job
 
     def get(self, job_id: str) -> Job | None:
+        """Find a live job by id and note that someone follows it."""
         if not ID_PATTERN.match(job_id):
             return None
         with self.lock:
             job = self.jobs.get(job_id)
-        if job is None or job.expires <= time.time():
+        now = time.time()
+        if job is None or job.expires <= now:
             return None
+        job.seen = now
         return job
 
     def submit(self, job: Job, work: Callable[[Job], None]) -> None:
@@ -165,6 +172,12 @@ class JobStore:
         """Delete expired jobs and folders left by deleted ones; return how many folders were removed."""
         now = time.time() if now is None else now
         with self.lock:
+            for job in self.jobs.values():
+                # A school's browser follows its job every second; one left alone this long was abandoned (the
+                # tab closed, the connection lost): its place in the LibreOffice queue goes to the others.
+                if job.kind == "check" and not job.finished and now - job.seen > self.abandon:
+                    job.cancel.set()
+                    job.expires = min(job.expires, now)
             expired = [job for job in self.jobs.values() if job.expires <= now]
             for job in expired:
                 job.cancel.set()

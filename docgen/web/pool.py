@@ -162,9 +162,14 @@ class ConverterPool:
                 continue
             serial += 1
             work = folder / f"batch{serial}"
-            work.mkdir()
             try:
+                work.mkdir(parents=True, exist_ok=True)
                 self._convert(live, work, profile)
+            except Exception as exc:  # a slot must outlive any failure, or its queue starves
+                reason = f"сбой конвертера ({type(exc).__name__})"
+                for item in live:
+                    if item.source not in item.request.results:
+                        item.request.finish(item.source, reason)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
                 if resident is not None and not self.stopped.is_set():
