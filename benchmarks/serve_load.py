@@ -96,8 +96,9 @@ def run_cli(sources: list[Path], out: Path) -> dict[str, Any]:
 def server(workdir: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {**os.environ, "TMPDIR": str(workdir)}
+    errors = (workdir / "serve.err").open("wb")
     proc = subprocess.Popen([str(DOCGEN), "serve", "--port", str(port), "--max-files", "500"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=errors, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -108,7 +109,7 @@ def server(workdir: Path) -> Iterator[tuple[str, int]]:
             except httpx2.HTTPError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit("docgen serve did not start: " + proc.stderr.read().decode() if proc.stderr else "")
+                raise SystemExit("docgen serve did not start: " + (workdir / "serve.err").read_text())
             time.sleep(0.2)
         yield url, proc.pid
     finally:
@@ -117,6 +118,9 @@ def server(workdir: Path) -> Iterator[tuple[str, int]]:
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
+        errors.close()
+        if proc.returncode not in (0, -15):
+            log(f"docgen serve ended with {proc.returncode}: {(workdir / 'serve.err').read_text()[-2000:]}")
 
 
 def client_run(url: str, books: list[Path], out: Path) -> dict[str, Any]:

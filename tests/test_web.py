@@ -225,6 +225,18 @@ def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
     assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 4
 
 
+def test_many_schools_at_once(client: TestClient) -> None:
+    """Jobs run side by side (the library one at a time, conversions in parallel); every one ends with its papers."""
+    locations = []
+    for i in range(6):
+        response = client.post("/check", files=[("files", (f"{i}-{j}.xlsx", EXAMPLE.read_bytes())) for j in range(3)],
+                               follow_redirects=False)
+        locations.append(response.headers["location"])
+    for location in locations:
+        assert wait(client, location)["state"] == "done"
+        assert "Книг: 3; без ошибок: 3" in text_of(client.get(location).text)
+
+
 def test_uploaded_names_never_become_paths(make_server: Callable[..., tuple[Server, TestClient]],
                                            tmp_path: Path) -> None:
     server, client = make_server()

@@ -46,7 +46,7 @@ from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import SPECS
 from docgen.web.jobs import Job, JobStore, State
 from docgen.web.uploads import Limits, UploadRefused, save_uploads
-from docgen.web.work import Converters, Summary, run_check, run_desk
+from docgen.web.work import LIBRARY, Converters, Summary, run_check, run_desk
 
 TOKEN_ENV = "DOCGEN_TOKEN"
 COOKIE = "docgen_token"
@@ -212,7 +212,7 @@ class Server:
         cores = os.cpu_count() or 1
         # jobs and the pool in folders of their own: the sweeper deletes whatever in its folder is not a job
         self.jobs = JobStore(root / "jobs", retention=settings.retention_minutes * 60,
-                             grace=settings.grace_minutes * 60, workers=max(2, cores))
+                             grace=settings.grace_minutes * 60, workers=2 * cores)
         self.pool: Any = None
         if converters is None:
             from docgen.web.pool import ConverterPool  # noqa: PLC0415 - tests pass their own converters
@@ -293,7 +293,8 @@ class Server:
 
         def build() -> bytes:
             buffer = io.BytesIO()
-            build_blank(SPECS[kind], profile_key).save(buffer)
+            with LIBRARY:  # openpyxl and lxml, one thread at a time (see docgen.web.work)
+                build_blank(SPECS[kind], profile_key).save(buffer)
             return buffer.getvalue()
 
         data = await run_in_threadpool(build)

@@ -3,12 +3,19 @@
 Two kinds of job.  A school's («check»): every workbook checked, every problem listed, the papers of the valid
 ones made.  A methodologist's («desk»): the same check for a whole folder of заявки, then the registry, the papers
 in one .zip and, when asked, the archive.  Both run in a job's thread and report progress through `Job.progress`.
+
+The library is not made for threads: python-docx parses every part with one module-level lxml parser, and two
+threads parsing with it at once crash the process (seen: a segmentation fault with four jobs at once).  So jobs
+take turns in the library (`LIBRARY`), and a job gives its turn away while it waits for LibreOffice
+(`_Unlocked`): the Python work is one core's anyway (the GIL), and the conversions of all jobs run in parallel
+in the shared pool meanwhile.
 """
 
 from __future__ import annotations
 
+import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -23,6 +30,8 @@ from docgen.web.jobs import Job
 
 # (pdfa, cancelled) → a converter for one request (the server's shared pool); `cancelled` drops its queued files
 Converters = Callable[[bool, Callable[[], bool]], PdfConverter]
+
+LIBRARY = threading.Lock()  # held by the job that is running library code; see the module's docstring
 
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -120,6 +129,25 @@ def _book(number: int, name: str, verdict: Checked) -> Book:
     return book
 
 
+class _Unlocked:
+    """A converter that gives the library's turn away while it waits for LibreOffice, and takes it back after."""
+
+    def __init__(self, inner: PdfConverter) -> None:
+        self.inner = inner
+
+    def convert(self, sources: Sequence[Path], out_dir: Path,
+                progress: Callable[[Path, str | None], None] | None = None) -> dict[Path, str | None]:
+        LIBRARY.release()
+        try:
+            return self.inner.convert(sources, out_dir, progress)
+        finally:
+            LIBRARY.acquire()
+
+
+def _converter(converters: Converters, job: Job, pdfa: bool = False) -> Callable[[], PdfConverter]:
+    return lambda: _Unlocked(converters(pdfa, job.cancel.is_set))
+
+
 def _media(path: Path) -> str:
     return {".pdf": "application/pdf", ".docx": DOCX_MEDIA}.get(path.suffix.lower(), "application/octet-stream")
 
@@ -154,7 +182,7 @@ def make_papers(job: Job, books: list[Book], converters: Converters, out: Path) 
         job.progress("Документы .docx" if phase == "docx" else "Документы PDF", done, total, failed)
 
     outcomes: list[Outcome] = render_many([b.path for b in valid], out, workers=1, progress=progress,
-                                          converter_factory=lambda: converters(False, job.cancel.is_set))
+                                          converter_factory=_converter(converters, job))
     written: list[Path] = []
     for book, outcome in zip(valid, outcomes, strict=True):
         if not outcome.ok:
@@ -193,7 +221,7 @@ def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) 
         job.progress("Проекты документов", done, total, failed)
 
     outcomes = render_many([b.path for b in broken], out, workers=1, progress=progress, draft=True,
-                           converter_factory=lambda: converters(False, job.cancel.is_set))
+                           converter_factory=_converter(converters, job))
     for book, outcome in zip(broken, outcomes, strict=True):
         if not outcome.ok:
             book.draft_error = "Проект не сделан: книга слишком повреждена даже для проекта."
@@ -205,6 +233,11 @@ def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) 
 
 def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -> None:
     """A school's job: check every workbook, mark the problems, make the papers (drafts while errors remain)."""
+    with LIBRARY:
+        _run_check(job, books, converters)
+
+
+def _run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -> None:
     summary = Summary(check_books(job.progress, books))
     job.result = summary
     mark_books(job, summary.books, job.folder / "замечания")
@@ -217,6 +250,11 @@ def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -
 
 def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
     """A methodologist's job: check all, then the registry, the papers in one .zip and, if asked, the archive."""
+    with LIBRARY:
+        _run_desk(job, books, converters, inbox)
+
+
+def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
     from docgen.archive import make_archive  # noqa: PLC0415 - loaded only for the desk
     from docgen.calls import calls_workbook  # noqa: PLC0415
     from docgen.registry import DOCX, HTML, PDF, XLSX, make_registry  # noqa: PLC0415
@@ -234,7 +272,7 @@ def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, in
     job.progress("Реестр заявок", 0, 1, 0)
     out = job.folder / "реестр"
     try:
-        made = make_registry(inbox, out, converter_factory=lambda: converters(False, job.cancel.is_set))
+        made = make_registry(inbox, out, converter_factory=_converter(converters, job))
     except DocgenError as exc:
         summary.registry_note = str(exc)
     else:
@@ -262,7 +300,7 @@ def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, in
                 job.progress("Архив: .docx" if phase == "docx" else "Архив: PDF/A", done, total, failed)
 
             archived = make_archive(valid, target, workers=1, progress=progress,
-                                    converter_factory=lambda: converters(True, job.cancel.is_set))
+                                    converter_factory=_converter(converters, job, pdfa=True))
             failed = [o for o in archived.outcomes if not o.ok]
             summary.archive = job.offer(target, target.name, "Архив: .docx, PDF/A и опись (.zip)")
             if failed:
