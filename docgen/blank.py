@@ -8,6 +8,7 @@ values (no error alert); strict ones (profile, school year) stop anything else.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.comments import Comment
@@ -17,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.models import Profile
-from docgen.profiles import DEFAULT_PROFILE, available, load_profile
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile, order_defaults
 from docgen.schema import INSTRUCTIONS_SHEET, LISTS, LISTS_SHEET, Column, Kind, TableSheet, WorkbookSpec
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
@@ -45,10 +46,33 @@ def build_blank(spec: WorkbookSpec, profile: str | None = None) -> openpyxl.Work
     _write_form(wb, spec, lists, profile)
     for table in spec.tables_for({"criteria"} if chosen.criteria else set()):
         _write_table(wb, table, lists, chosen)
+    if spec.kind == "rasporyazhenie":
+        fill(wb, spec, order_defaults(chosen.key))
     hidden = wb[LISTS_SHEET]
     wb.move_sheet(hidden, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 1  # open on the form, not on the instructions
     return wb
+
+
+def fill(wb: openpyxl.Workbook, spec: WorkbookSpec, content: dict[str, Any]) -> None:
+    """Write values into a blank workbook: {"form": {key: value}, "tables": {table key: [{column key: value}]}}.
+
+    Table rows replace what the sheet holds from row 2 on, in the order of the spec's columns.
+    """
+    form = wb[spec.form.name]
+    values = content.get("form", {})
+    for row, column in enumerate(spec.form.fields, start=2):
+        if column.key in values:
+            form.cell(row=row, column=2, value=values[column.key])
+    for table in spec.tables:
+        rows = content.get("tables", {}).get(table.key)
+        if rows is None or table.name not in wb.sheetnames:
+            continue
+        ws = wb[table.name]
+        for row, record in enumerate(rows, start=2):
+            for index, column in enumerate(table.columns, start=1):
+                if record.get(column.key) is not None:
+                    ws.cell(row=row, column=index, value=record[column.key])
 
 
 def write_blank(spec: WorkbookSpec, path: Path, profile: str | None = None) -> None:

@@ -543,8 +543,11 @@ def plan(*, workbook: Path, year: int, out_dir: Path, formats: tuple[str, ...], 
                    "статуса стажировочной площадки» и «Реестр стажировочных площадок»).")
 @click.option("--date", "formed", callback=_date, metavar="ДД.ММ.ГГГГ",
               help="Дата формирования реестра (по умолчанию — сегодня).")
+@click.option("--order", is_flag=True,
+              help="Ещё и книга распоряжения на следующий год: тексты из профиля, лист «Площадки» — из заявок "
+                   "без ошибок; останется вписать номер, дату и прекращаемые площадки.")
 @click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
-def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None, force: bool) -> int:
+def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None, *, order: bool, force: bool) -> int:
     """Сформировать реестр заявок из папки с книгами заявок.
 
     \b
@@ -558,6 +561,7 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
     \b
     Пример:
       docgen registry заявки/ -o реестр/ --date 31.05.2023
+      docgen registry заявки/ -o реестр/ --order
     """
     from docgen.registry import HTML, make_registry  # noqa: PLC0415 - the registry loads only when asked for
 
@@ -566,7 +570,8 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
         raise click.BadParameter(f"«{folder}»: {what}", param_hint="ПАПКА")
     if title is not None and not title.strip():
         raise click.BadParameter("заголовок не может быть пустым", param_hint="--title")
-    made = make_registry(folder, out_dir, title=title.strip() if title else None, formed=formed, force=force)
+    made = make_registry(folder, out_dir, title=title.strip() if title else None, formed=formed, force=force,
+                         order=order)
     for skipped in made.collected.skipped:
         click.echo(f"Файл «{skipped.source.name}»: {skipped.reason}, пропущен.")
     for broken in made.collected.broken:

@@ -31,6 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from pydantic import Field, computed_field
 
+from docgen.blank import build_blank, fill
 from docgen.errors import (
     ConversionError,
     ConverterMissingError,
@@ -48,6 +49,7 @@ from docgen.models import Application, Model, school_year_label
 from docgen.output import publish, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import expand
+from docgen.profiles import DEFAULT_PROFILE
 from docgen.render import Renderer, normalize_docx, template_path
 from docgen.schema import SPECS
 from docgen.text import NBSP, clean_cell_text, format_date, tie_numbers
@@ -81,6 +83,8 @@ class Entry(Model):
     email: str = ""
     site: str | None = None
     municipality: str = ""
+    profile: str = ""  # the municipality's profile key: whose order lists the site
+    order_term: str = ""  # «2023-2024, 2024-2025 учебные годы»: the term of the status, as the order's annex says
     source: str  # the workbook, relative to the folder read
     valid: bool
     remarks: list[str] = Field(default_factory=list)  # «[ошибка] Лист …: …», one per problem
@@ -209,6 +213,30 @@ def term_label(years: list[int]) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+ORDER_XLSX = "Распоряжение — площадки из реестра.xlsx"
+
+
+def _order_term(model: Application) -> str:
+    """The status's term in the order's words: the first `term_years` school years of the plan."""
+    years = [school_year_label(y) for y in model.plan_years[: model.profile.rules.term_years]]
+    return f"{', '.join(years)} учебны{'й год' if len(years) == 1 else 'е годы'}"
+
+
+def order_workbook(registry: Registry, profile: str) -> bytes:
+    """Return next year's order workbook: the profile's carried-over texts, «Площадки» filled from valid заявки.
+
+    The number, the date and the sites whose status ends are left to fill in.
+    """
+    spec = SPECS["rasporyazhenie"]
+    wb = build_blank(spec, profile)
+    sites = [{"org.nominative": e.short_name, "topic": e.topic, "term": e.order_term}
+             for e in registry.published if e.profile in ("", profile)]
+    fill(wb, spec, {"tables": {"sites": sites}})
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _stable_zip(buffer.getvalue(), registry.formed)
+
+
 def _entry_of(model: Application, number: int, source: str, problems: list[Problem], *, valid: bool) -> Entry:
     org = model.org
     return Entry(
@@ -223,6 +251,8 @@ def _entry_of(model: Application, number: int, source: str, problems: list[Probl
         email=org.email,
         site=org.site,
         municipality=model.profile.name,
+        profile=model.profile.key,
+        order_term=_order_term(model),
         source=source,
         valid=valid,
         remarks=_remarks(problems),
@@ -589,8 +619,11 @@ def make_registry(
     formed: date | None = None,
     force: bool = False,
     converter_factory: Callable[[], PdfConverter] | None = None,
+    order: bool = False,
 ) -> Made:
     """Read `folder`, write the registry's files into `out_dir` at once; raise DocgenError if nothing can be made.
+
+    With `order`, also write `ORDER_XLSX`: the order workbook for the sites of the valid заявки (`order_workbook`).
 
     A broken заявка does not raise: it is a row of the registry (see `Made.collected.broken`).
     """
@@ -624,5 +657,14 @@ def make_registry(
             stale = f"прежний «{out_dir / PDF}» не обновлён и может не совпадать с новым реестром"
             made.pdf_note = f"{made.pdf_note}; {stale}" if made.pdf_note else f"PDF: {stale}"
         names.append(HTML)
-        made.written = publish([(stage / n, out_dir / n) for n in names], force=force)
+        pairs = [(stage / n, out_dir / n) for n in names]
+        if order:
+            places = sorted({e.profile for e in registry.published if e.profile}) or [DEFAULT_PROFILE]
+            try:
+                (stage / ORDER_XLSX).write_bytes(order_workbook(registry, places[0]))
+            except OSError as exc:
+                raise OutputError(out_dir / ORDER_XLSX, f"не удалось записать: {os_reason(exc)}; реестр не обновлён"
+                                  ) from exc
+            pairs.append((stage / ORDER_XLSX, out_dir / ORDER_XLSX))
+        made.written = publish(pairs, force=force)
     return made

@@ -6,10 +6,12 @@ named by the DOCGEN_PROFILES environment variable (several folders: separated by
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -82,3 +84,19 @@ def _load(path: Path) -> Profile:
     if not path.is_file():
         raise InputError(f"Профиль муниципалитета «{path}» не найден")
     return _load_cached(path.resolve(), path.stat().st_mtime)
+
+
+def order_defaults(key: str) -> dict[str, Any]:
+    """Return the texts of an order that carry over from year to year for a profile (`<key>-order.json`), or {}.
+
+    {"form": {field key: value}, "tables": {table key: [rows]}}: the blank order workbook starts from them.
+    """
+    for folder in _folders():
+        path = folder / f"{key}-order.json"
+        if path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputError(f"Тексты распоряжения «{path.name}» повреждены: {exc}") from exc
+            return data if isinstance(data, dict) else {}
+    return {}
