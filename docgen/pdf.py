@@ -413,7 +413,7 @@ class ResidentOffice:
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, env={**os.environ, "HOME": str(self.profile)},
-                                         **_new_group())
+                                         cwd=self.profile, **_new_group())  # its stray files stay in its folder
         except OSError:
             self.proc = None  # the conversion itself will start soffice and report what is wrong
 
