@@ -78,3 +78,20 @@ def test_number_sign_in_the_order_number_is_stripped(tmp_path: Path) -> None:
     loaded = load(tmp_path / "р.xlsx")
     assert loaded.model is not None and loaded.model.number == "312"  # type: ignore[attr-defined]
     assert any("знак «№» убран" in p.message and p.severity is Severity.INFO for p in loaded.problems)
+
+
+def test_the_example_filled_as_people_fill_it_goes_through_in_one_round() -> None:
+    from docgen.text import NBSP
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / \
+        "Заявка МБОУ СОШ № 7 (заполнена как обычно).xlsx"
+    loaded = load(path)
+    assert loaded.errors == [] and loaded.model is not None
+    assert {p.severity for p in loaded.problems} == {Severity.INFO}  # only what was tidied, said as «сведения»
+    app = loaded.model
+    assert app.profile.key == "tomsk" and app.org.head_position == "директор"  # type: ignore[attr-defined]
+    assert "«Средняя общеобразовательная школа № 7»" in app.org.full_name  # type: ignore[attr-defined]
+    labels = [e.when.label.replace(NBSP, " ") for e in app.roadmap]  # type: ignore[attr-defined]
+    assert labels[:5] == ["19.10.2023", "ноябрь – декабрь 2023 г.", "март 2024 г.", "IV квартал 2024 г.",
+                          "январь 2025 г."]
+    assert "в течение учебного года" in labels
