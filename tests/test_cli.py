@@ -250,7 +250,7 @@ def test_render_a_folder_of_both_municipalities(tmp_path: Path, monkeypatch: pyt
     # every workbook gives .docx and .pdf; the order also gives each of its 3 annexes and a declension review list
     assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx"))) + 2 * 3 + 1
     assert "Проверка склонений — Распоряжение № 477 от 04.05.2023.csv" in names
-    assert "Готово: 6 из 6." in result.output
+    assert "Готово: 7 из 7." in result.output
 
 
 def test_render_batch_options_and_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -266,9 +266,9 @@ def test_render_batch_options_and_summary(tmp_path: Path, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
     assert made[0].options == {"workers": 2, "timeout_per_file": 30.0, "pdfa": True}
     assert "Итог:" in result.output
-    assert "Книг                 4" in result.output
-    assert "Документов           7" in result.output  # заявка, отчёт, план, распоряжение with 3 annexes
-    assert "Готово: 4 из 4." in result.output
+    assert "Книг                 5" in result.output
+    assert "Документов           8" in result.output  # 2 заявки, отчёт, план, распоряжение with 3 annexes
+    assert "Готово: 5 из 5." in result.output
 
 
 def test_archive_command_refuses_an_existing_archive(tmp_path: Path) -> None:
