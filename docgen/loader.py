@@ -563,6 +563,7 @@ class _Reader:
         self.missing_columns: set[tuple[str, str]] = set()  # (table key, column key) reported as missing
         self.columns: dict[Loc, Column] = {}  # the model's key (table rows: (table key, column key)) -> its column
         self.row_numbers: dict[str, list[int]] = {}  # table key -> the sheet row of each record read
+        self.month_cells: dict[str, set[str]] = {}  # sheet -> cells whose number format shows a month, no day
         self.notes: dict[tuple[str, str, str, str], list[int]] = {}  # habits undone: (sheet, column, header, note)
 
     def row_of(self, table: str, index: int) -> int:
@@ -591,6 +592,14 @@ class _Reader:
             return
         if _is_empty(value):
             return
+        if (column.kind is Kind.EVENT_DATE and not isinstance(value, str)
+                and f"{letter}{row}" in self.month_cells.get(ws.title, ())):
+            try:  # a date shown as a month («ноя.23», «ноябрь 2023»): Excel made it from a typed month
+                day = _date(value, self.epoch)
+                _put(data, column.key, EventDate(kind="month", year=day.year, month=day.month))
+                return
+            except (_Conversion, ValidationError):
+                pass  # not a plausible date: converted below, with its message
         try:
             converted = _convert(column, value, self.epoch)
         except _Conversion as exc:
@@ -859,6 +868,63 @@ def _translate(error: Any) -> str:
     return _PYDANTIC_MESSAGES.get(error["type"], f"неверное значение ({error['msg']})")
 
 
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# a cell's start tag with its reference and style, in either order of the two attributes
+_STYLED_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*?\bs="(\d+)"'
+                          rb'|<(?:\w+:)?c\b[^>]*?\bs="(\d+)"[^>]*?\br="([A-Z]{1,3}\d+)"')
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [$-419] locales, escaped characters
+
+
+def is_month_format(code: str) -> bool:
+    """Tell whether a number format shows a month and a year but no day: «mmm-yy», «[$-419]mmmm yyyy;@»."""
+    bare = _FORMAT_NOISE.sub("", code.split(";", maxsplit=1)[0]).lower()
+    return "m" in bare and "y" in bare and "d" not in bare and "h" not in bare and "s" not in bare
+
+
+def month_cells(path: Path) -> dict[str, set[str]]:
+    """Return, per sheet, the cells whose number format shows a month without a day.
+
+    Values are read without formats, so a date Excel shows as «ноя.23» would print as 01.11.2023; the few month
+    styles are found in the stylesheet, and the sheets are scanned for cells using them only when there are any.
+    Anything unreadable here gives {}: the cells are then read as days, as before.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = etree.fromstring(archive.read("xl/styles.xml"), etree.XMLParser(**_XML))
+            custom: dict[int, str] = {}
+            styles: list[Any] = []
+            for child in root:
+                if _local(child) == "numFmts":
+                    custom = {int(f.get("numFmtId")): f.get("formatCode") or "" for f in child
+                              if _local(f) == "numFmt"}
+                elif _local(child) == "cellXfs":
+                    styles = [xf for xf in child if _local(xf) == "xf"]
+            months = set()
+            for index, xf in enumerate(styles):
+                number = int(xf.get("numFmtId", 0))
+                code = custom.get(number) or builtin_format_code(number) or ""
+                if is_month_format(code):
+                    months.add(index)
+            if not months:
+                return {}
+            book = etree.fromstring(archive.read("xl/workbook.xml"), etree.XMLParser(**_XML))
+            rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_XML))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag == _PKG_REL + "Relationship"}
+            found: dict[str, set[str]] = {}
+            for sheet in book.iter(_MAIN + "sheet"):
+                target = targets.get(sheet.get(_DOC_REL + "id"), "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                xml = archive.read(part)
+                cells = {(m.group(1) or m.group(4)).decode() for m in _STYLED_CELL.finditer(xml)
+                         if int(m.group(2) or m.group(3)) in months}
+                if cells:
+                    found[sheet.get("name", "")] = cells
+            return found
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, zlib.error, etree.LxmlError):
+        return {}
+
+
 def detect_spec(wb: openpyxl.Workbook) -> WorkbookSpec | None:
     """Return the spec whose main sheet the workbook has."""
     for spec in SPECS.values():
@@ -895,6 +961,7 @@ def load(path: Path, today: date | None = None) -> Loaded:
 
 def _read(path: Path, wb: openpyxl.Workbook, spec: WorkbookSpec, today: date | None) -> Loaded:
     reader = _Reader(wb, spec)
+    reader.month_cells = month_cells(path)
     paper = PAPERS[spec.kind]
     data: dict[str, Any] = {}
     form_name = sheet_named(wb.sheetnames, spec.form.name)

@@ -107,3 +107,25 @@ def test_the_rationale_rule_counts_characters_in_correct_russian(edited: Edited)
     [problem] = loaded.errors
     assert "1484 знака, нужно не менее 1500 знаков" in problem.message
     assert "допишите ещё 16 знаков" in problem.message
+
+
+@pytest.mark.parametrize("number_format", ["mmm-yy", "[$-419]mmmm yyyy;@", "MMMM YYYY"])
+def test_a_date_cell_shown_as_a_month_prints_as_the_month(edited: Edited, number_format: str) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        cell = wb["Дорожная карта"]["D3"]
+        cell.value = date(2023, 11, 1)  # what Excel stores for a typed «ноябрь 2023»
+        cell.number_format = number_format
+
+    loaded = load(edited(edit))
+    assert loaded.errors == []
+    when = loaded.model.roadmap[1].when  # type: ignore[union-attr]
+    assert when.kind == "month" and when.label.replace(NBSP, " ") == "ноябрь 2023 г."
+
+
+def test_a_date_cell_shown_as_a_day_stays_a_day(edited: Edited) -> None:
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Дорожная карта"]["D3"] = date(2023, 11, 1)
+        wb["Дорожная карта"]["D3"].number_format = "DD.MM.YYYY"
+
+    loaded = load(edited(edit))
+    assert loaded.model is not None and loaded.model.roadmap[1].when.label == "01.11.2023"  # type: ignore[attr-defined]
