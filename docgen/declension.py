@@ -4,8 +4,9 @@ The data stays in the nominative; a template chooses the case where the value is
 by the Russian case abbreviation: ``{{ org | рд }}`` (родительный), ``дт``, ``вн``, ``тв``, ``пр`` (предложный,
 after «о»: «о детском саде»), ``мс`` (местный, after «в»/«на»: «в детском саду»; pymorphy3's ``loc2``, taken only
 for the nouns in `_LOC2_NOUNS`, the prepositional for every other word) and ``им`` (именительный, the value as
-typed).  Every result is a `Form`: the text plus how it was obtained and the reasons a
-clerk should check it; `Decliner.log` keeps them all for the review list (`review_rows`).
+typed).  ``ио`` before a case filter prints a person as «И.О. Фамилия» (`ShortName`): ``{{ person | ио | вн }}``.
+Every result is a `Form`: the text plus how it was obtained and the reasons a clerk should check it;
+`Decliner.log` keeps them all for the review list (`review_rows`).
 
 Organization names and phrases (positions, bodies) — pymorphy3 (method «словарь»):
 
@@ -721,12 +722,13 @@ class _Person:
     patronymic: tuple[int, int] | None = None
     initials: bool = False
     risks: tuple[str, ...] = ()  # doubts about which word is which
+    initials_text: str = ""  # «И.В.» as typed in an initials-only name, spaces removed
 
 
 def _person_parts(text: str) -> _Person | None:
     m = _INITIALS_FIRST.match(text) or _INITIALS_LAST.match(text)
     if m:
-        return _Person(surname=m.span("s"), initials=True)
+        return _Person(surname=m.span("s"), initials=True, initials_text=re.sub(r"\s+", "", m.group("i")))
     if not _WORDS.match(text):
         return None
     spans = [w.span() for w in _WORD_SPAN.finditer(text)]
@@ -788,6 +790,35 @@ class Pytrovich:
         return None if detected == Gender.ANDROGYNOUS else str(detected.name).lower()
 
 
+def _short_form(name: str, parts: _Person, surname: str) -> str:
+    """«И.О. Фамилия» from the parts of `name`, with `surname` already in its case."""
+    if parts.initials:
+        initials = parts.initials_text
+    else:
+        initials = "".join(
+            f"{name[span[0]].upper()}." for span in (parts.first, parts.patronymic) if span is not None
+        )
+    return f"{initials}{NBSP}{surname}" if initials else surname
+
+
+@dataclass(frozen=True)
+class ShortName:
+    """A person to print as «И.О. Фамилия»: made by the ``ио`` filter, declined by the case filters.
+
+    Rendered as is (no case filter after it), it prints the nominative: «Швайко Ирина Викторовна» → «И.В. Швайко».
+    """
+
+    value: object
+
+    def __str__(self) -> str:
+        nominative = getattr(self.value, "nominative", self.value)
+        text = "" if nominative is None else str(nominative)
+        parts = _person_parts(text) if text.strip() else None
+        if parts is None or parts.surname is None:
+            return _typeset_person(text)
+        return tie_numbers(_short_form(text, parts, text[parts.surname[0] : parts.surname[1]]))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The public decliner
 
@@ -826,14 +857,21 @@ class Decliner:
         method = METHOD_DICTIONARY if worker.changed else METHOD_UNCHANGED
         return self._done(Form(text, case, tie_numbers(result), method, tuple(worker.risks)))
 
-    def person(self, name: str, case: str) -> Form:
-        """Decline a person's name: «В.В. Пустовалова» → дт «В.В. Пустоваловой»."""
+    def person(self, name: str, case: str, *, short: bool = False) -> Form:
+        """Decline a person's name: «В.В. Пустовалова» → дт «В.В. Пустоваловой».
+
+        With `short`, print «И.О. Фамилия» whatever the order typed: «Швайко Ирина Викторовна» → вн «И.В. Швайко»
+        (the full name tells the gender; initials alone may not).
+        """
         _check_case(case)
-        if case == "им" or not name.strip():
+        parts = _person_parts(name) if name.strip() else None
+        if (case == "им" or not name.strip()) and not (short and parts is not None and parts.surname is not None):
             return self._done(Form(name, case, _typeset_person(name), METHOD_UNCHANGED))
-        parts = _person_parts(name)
         if parts is None or parts.surname is None:
             return self._unchanged(name, case, [f"не распознаны фамилия, имя и отчество в «{name}»"])
+        if case == "им":
+            as_typed = name[parts.surname[0] : parts.surname[1]]
+            return self._done(Form(name, case, tie_numbers(_short_form(name, parts, as_typed)), METHOD_UNCHANGED))
         engine = self.engine
         risks: list[str] = list(parts.risks)
 
@@ -887,11 +925,19 @@ class Decliner:
             result = result[:start] + new + result[end:]
         changed = any(name[start:end] != new for (start, end), new in replacements)
         method = METHOD_PETROVICH if changed else METHOD_UNCHANGED
+        if short:
+            result = _short_form(name, parts, new_surname)
         return self._done(Form(name, case, _typeset_person(result), method, tuple(risks)))
 
     def auto(self, value: object, case: str) -> Form:
-        """Decline any template value: an override, a person's name, an organization name or a phrase."""
+        """Decline any template value: an override, a person's name, an organization name or a phrase.
+
+        A `ShortName` (the ``ио`` filter) is a person printed as «И.О. Фамилия»; a hand-typed form still wins.
+        """
         _check_case(case)
+        short = isinstance(value, ShortName)
+        if isinstance(value, ShortName):
+            value = value.value
         if value is None:
             return self._unchanged("", case)
         nominative = getattr(value, "nominative", None)
@@ -902,22 +948,30 @@ class Decliner:
                 return self._done(Form(nominative, case, tie_numbers(manual), METHOD_OVERRIDE))
             value = nominative
         text = value if isinstance(value, str) else str(value)
+        if short:
+            return self.person(text, case, short=True)
         if looks_like_person(text):
             return self.person(text, case)
         return self._phrase(text, case)
 
 
-def make_filters(decliner: Decliner) -> dict[str, Callable[[object], str]]:
-    """Jinja filters named by the Russian case abbreviations: ``{{ org | рд }}``."""
+def make_filters(decliner: Decliner) -> dict[str, Callable[[object], object]]:
+    """Jinja filters named by the Russian case abbreviations: ``{{ org | рд }}``; and ``ио``.
 
-    def make(case: str) -> Callable[[object], str]:
+    ``{{ person | ио | вн }}`` prints a person as «И.О. Фамилия» in the case asked, ``{{ person | ио }}`` in the
+    nominative: the workbook may hold the full name, which also tells the gender.
+    """
+
+    def make(case: str) -> Callable[[object], object]:
         def declined(value: object) -> str:
             return decliner.auto(value, case).text
 
         declined.__name__ = f"declension_{CASES[case]}"
         return declined
 
-    return {case: make(case) for case in CASES}
+    filters: dict[str, Callable[[object], object]] = {case: make(case) for case in CASES}
+    filters["ио"] = ShortName
+    return filters
 
 
 def review_rows(forms: Iterable[Form]) -> list[Form]:

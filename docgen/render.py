@@ -37,7 +37,7 @@ from lxml import etree
 from pydantic import BaseModel
 
 from docgen.contract import Part, check_parts
-from docgen.declension import CASES, Decliner, Form, make_filters
+from docgen.declension import Decliner, Form, make_filters
 from docgen.errors import RenderError, TemplateContractError, TemplateError
 from docgen.text import format_date, format_date_words, tie_numbers
 
@@ -106,14 +106,14 @@ class DeclinerSlot:
         self._filters = make_filters(self.decliner)
         return self.decliner
 
-    def filters(self) -> dict[str, Callable[[object], str]]:
-        def make(case: str) -> Callable[[object], str]:
-            def declined(value: object) -> str:
-                return self._filters[case](value)
+    def filters(self) -> dict[str, Callable[[object], object]]:
+        def make(name: str) -> Callable[[object], object]:
+            def declined(value: object) -> object:
+                return self._filters[name](value)
 
             return declined
 
-        return {case: make(case) for case in CASES}
+        return {name: make(name) for name in self._filters}
 
 
 def make_env(slot: DeclinerSlot | None = None) -> Environment:

@@ -2,7 +2,8 @@
 
 The same template makes the order with every annex (`only_annex` = 0) and each annex on its own
 (`only_annex` = N), so an annex printed alone looks exactly as it does inside the order.  Point numbers come from
-the model (`numbering`), names are declined at the place of use (`| тв`, `| рд`, `| дт`, `| вн`).
+the model (`numbering`), names are declined at the place of use (`| тв`, `| рд`, `| дт`, `| вн`; a person as
+«И.О. Фамилия» with `| ио | вн`, whether the workbook holds the full name or initials).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _order(doc: object) -> None:
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{{ numbering.control }} Контроль за исполнением настоящего распоряжения возложить на "
-              "{{ control_position | вн }} {{ control_person | вн | typeset }}.", keep_next=True)
+              "{{ control_position | вн }} {{ control_person | ио | вн | typeset }}.", keep_next=True)
 
     sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     _no_borders(sign)

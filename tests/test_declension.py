@@ -467,7 +467,7 @@ def test_review_rows_from_a_decliner_log() -> None:
 def test_jinja_filters_by_russian_case_names() -> None:
     decliner = Decliner()
     filters = make_filters(decliner)
-    assert set(filters) == {"им", "рд", "дт", "вн", "тв", "пр", "мс"}
+    assert set(filters) == {"им", "рд", "дт", "вн", "тв", "пр", "мс", "ио"}
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(filters)
     assert env.from_string('{{ "МБОУ лицей при ТПУ" | тв }}').render() == "МБОУ лицеем при ТПУ"
@@ -488,3 +488,23 @@ def test_engines_are_created_once() -> None:
     second.person("В.В. Пустовалова", "дт")
     assert declension._morph() is declension._morph()
     assert declension._petrovich() is declension._petrovich()
+
+
+def test_short_name_filter_prints_initials_and_surname() -> None:
+    decliner = Decliner()
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(make_filters(decliner))
+    template = env.from_string("{{ p | ио }}; {{ p | ио | вн }}; {{ p | ио | дт }}")
+    assert _plain(template.render(p="Швайко Ирина Викторовна")) == "И.В. Швайко; И.В. Швайко; И.В. Швайко"
+    assert _plain(template.render(p="Пустовалова Валентина Васильевна")) == (
+        "В.В. Пустовалова; В.В. Пустовалову; В.В. Пустоваловой"
+    )
+    assert _plain(template.render(p="Мамедов Эльдар Гасан оглы")) == "Э.Г. Мамедов; Э.Г. Мамедова; Э.Г. Мамедову"
+    assert _plain(template.render(p="Пустовалова В.В.")) == "В.В. Пустовалова; В.В. Пустовалову; В.В. Пустоваловой"
+    assert _plain(template.render(p=Named("Кулич Мария Петровна", {"вн": "М.П. Кулич (вручную)"}))) == (
+        "М.П. Кулич; М.П. Кулич (вручную); М.П. Кулич"
+    )
+    assert template.render(p="Иванов Пётр Ильич").split("; ")[1] == f"П.И.{NBSP}Иванова"
+    form = decliner.person("Кедр А.О.", "дт", short=True)
+    assert _plain(form.text) == "А.О. Кедр"
+    assert any(risk.startswith("пол не определён") for risk in form.risks)

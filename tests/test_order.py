@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 
 from docgen.loader import load
-from docgen.models import Order
+from docgen.models import Named, Order
 from docgen.pipeline import render_many, review_csv
 from docgen.render import Renderer, template_path
 
@@ -250,3 +250,20 @@ def test_sub_points_grouped_by_date_in_workbook_order(tmp_path: Path) -> None:
     groups = loaded.model.numbering.groups
     assert [g.end_label for g in groups] == ["31.12.2023", "31.12.2024", "31.12.2025"]
     assert [o.nominative for o in groups[2].orgs][:2] == ["МАДОУ № 1", "МАОУ гимназия № 56"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("Швайко Ирина Викторовна", "И.В. Швайко"),
+        ("И.В. Швайко", "И.В. Швайко"),
+        ("Кулич Мария Петровна", "М.П. Кулич"),
+        ("Пустовалов Валентин Васильевич", "В.В. Пустовалова"),
+    ],
+)
+def test_control_person_printed_as_initials_and_surname(order: Order, typed: str, printed: str) -> None:
+    """The workbook may hold the full name (it tells the gender); the order prints «И.О. Фамилия» in the accusative."""
+    changed = order.model_copy(update={"control_person": Named(nominative=typed)})
+    doc = Document(io.BytesIO(Renderer(template_path("rasporyazhenie.docx"), Order).render(changed)))
+    control = next(_norm(p.text) for p in doc.paragraphs if "Контроль за исполнением" in p.text)
+    assert control.endswith(f"Томска {printed}.")
