@@ -39,6 +39,7 @@ PEOPLE_WITH_INITIALS = "люди с инициалами"
 GATES: dict[str, dict[str, float]] = {
     "cases.csv": {ORGANIZATIONS: THRESHOLD, PEOPLE_IN_FULL: THRESHOLD, PEOPLE_WITH_INITIALS: THRESHOLD},
     "cases_before.csv": {ORGANIZATIONS: 0.98, PEOPLE_IN_FULL: 0.98, PEOPLE_WITH_INITIALS: 0.5},
+    "cases_after.csv": {ORGANIZATIONS: 0.98, PEOPLE_IN_FULL: 0.98, PEOPLE_WITH_INITIALS: 0.5},
 }
 _INITIAL = re.compile(r"[А-ЯЁ]\.")
 
@@ -124,14 +125,18 @@ def decliner() -> Decliner:
 
 
 def test_new_case_sets_are_big_enough() -> None:
-    before = _rows("cases_before.csv")
+    before, after = _rows("cases_before.csv"), _rows("cases_after.csv")
     assert len(before) >= 150, len(before)
-    for rows in (before,):
+    assert len(after) >= 60, len(after)
+    for rows in (before, after):
         assert set(rows[0]) == {"kind", "nominative", "case", "expected"}
         assert {row["kind"] for row in rows} <= {"org", "phrase", "person"}
         assert {row["case"] for row in rows} <= set(CASES) - {"им"}
         pairs = [(row["nominative"], row["case"]) for row in rows]
         assert len(pairs) == len(set(pairs)), "a (nominative, case) pair is listed twice"
+    seen = {row["nominative"] for row in _rows("cases.csv") + before}
+    reused = {row["nominative"] for row in after} & seen
+    assert not reused, f"cases_after.csv must hold names not used while coding: {reused}"
 
 
 def test_cases_file_is_big_and_realistic_enough() -> None:
