@@ -415,7 +415,7 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     broken = edited(tmp_path, {("Заявка", "B9"): "почта"}, "сломанная.xlsx")
     location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes()), (TUROCHAK.name, TUROCHAK.read_bytes()),
                                (broken.name, broken.read_bytes()), (REPORT.name, REPORT.read_bytes())],
-                      url="/desk", data={"papers": "on", "archive": "on"})
+                      url="/desk", data={"papers": "on", "archive": "on", "order": "on"})
     page = client.get(location).text
     text = text_of(page)
     assert "Книг: 4; без ошибок: 3; с ошибками: 1." in text
@@ -432,6 +432,9 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     registry = openpyxl.load_workbook(io.BytesIO(client.get(links["Реестр заявок (.xlsx)"]).content))
     cells = " ".join(str(c.value) for row in registry.active.iter_rows() for c in row if c.value)
     assert "гимназия № 56" in cells and "Артыбашская" in cells and "сломанная.xlsx" in cells
+    order = openpyxl.load_workbook(io.BytesIO(client.get(links["Книга распоряжения с площадками (.xlsx)"]).content))
+    sites = " ".join(str(c.value) for row in order["Площадки"].iter_rows() for c in row if c.value)
+    assert "гимназия № 56" in sites and "сломанная" not in sites
     view = client.get(links["Открыть страницу для сайта"])
     assert view.headers["content-disposition"].startswith("inline;")
     assert view.headers["content-security-policy"].startswith("default-src 'none'")

@@ -306,7 +306,7 @@ class Server:
         try:
             async with request.form(max_files=limits.max_files + 20, max_fields=50) as form:
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-                options = {key: form.get(key) == "on" for key in ("papers", "archive")}
+                options = {key: form.get(key) == "on" for key in ("papers", "archive", "order")}
                 if not uploads:
                     return None, self._render("message.html", 400, title="Файлы не выбраны",
                                               message="Выберите книги Excel (.xlsx) или архив .zip с ними.")

@@ -257,7 +257,7 @@ def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, in
 def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
     from docgen.archive import make_archive  # noqa: PLC0415 - loaded only for the desk
     from docgen.calls import calls_workbook  # noqa: PLC0415
-    from docgen.registry import DOCX, HTML, PDF, XLSX, make_registry  # noqa: PLC0415
+    from docgen.registry import DOCX, HTML, ORDER_XLSX, PDF, XLSX, make_registry  # noqa: PLC0415
 
     summary = Summary(check_books(job.progress, books))
     job.result = summary
@@ -272,12 +272,13 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
     job.progress("Реестр заявок", 0, 1, 0)
     out = job.folder / "реестр"
     try:
-        made = make_registry(inbox, out, converter_factory=_converter(converters, job))
+        made = make_registry(inbox, out, converter_factory=_converter(converters, job),
+                             order=bool(job.options.get("order")))
     except DocgenError as exc:
         summary.registry_note = str(exc)
     else:
         labels = {XLSX: "Реестр заявок (.xlsx)", DOCX: "Реестр заявок (.docx)", PDF: "Реестр заявок (.pdf)",
-                  HTML: "Страница для сайта (.html)"}
+                  HTML: "Страница для сайта (.html)", ORDER_XLSX: "Книга распоряжения с площадками (.xlsx)"}
         for path in made.written:
             summary.registry.append(job.offer(path, path.name, labels.get(path.name, path.name)))
             if path.name == HTML:
