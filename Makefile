@@ -11,7 +11,7 @@ APT_PACKAGES := python3 python3-venv python3-pip libreoffice-writer-nogui fonts-
 # with LibreOffice Calc's import (a formula-like cell must stay text).
 TEST_APT_PACKAGES := chromium libreoffice-calc-nogui
 
-.PHONY: demo test system test-system lint examples templates clean
+.PHONY: demo test fuzz system test-system lint examples templates clean
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/docgen render examples -o out --force
@@ -21,6 +21,10 @@ test: $(VENV)/.installed-test test-system
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
+
+# The property-based tests with thousands of examples each (`make test` runs a few dozen).
+fuzz: $(VENV)/.installed-test test-system
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 # LibreOffice Writer (headless, no GUI), Liberation Serif (metric twin of Times New Roman, embedded in PDFs),
 # poppler-utils (pdftotext, pdffonts, pdftoppm for tests and for looking at pages).

@@ -51,9 +51,18 @@ _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl 0.20's paragraph pattern in it
 
 
+# docxtpl turns «{_{», «}_}», «{_%» and «%_}» of the rendered XML into «{{», «}}», «{%», «%}» (its way to print tags);
+# a value typed with them would lose its underscore.  Such an underscore is guarded by a noncharacter, which
+# clean_cell_text removes from every cell, and restored after that replacement.
+_GUARD = "\ufdd0"
+_GUARDED = re.compile(r"(?<=[{}%])_(?=[{}%])")
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         raise UndefinedError("пустое значение (None) в шаблоне; используйте {% if … %}")
+    if isinstance(value, str) and "_" in value:
+        return _GUARDED.sub(_GUARD, value)
     return value
 
 
@@ -154,6 +163,8 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
         dst_xml = self._cache[key].render(context)
         dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if _GUARD in dst_xml:
+            dst_xml = dst_xml.replace(_GUARD, "_")
         return self.resolve_listing(dst_xml)
 
     def resolve_listing(self, xml: str) -> str:

@@ -14,7 +14,7 @@ NBSP = "\u00a0"
 
 # Characters Word's XML cannot hold or docxtpl turns into structure (\a new paragraph, \f page break, \v, NUL…).
 # Newlines and tabs are kept: they are what the user typed (Alt+Enter in Excel).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")  # and noncharacters
 _SPACES = re.compile(r"[ \u2000-\u200a\u202f\u205f\u3000]+")
 # Bidi controls reorder what a reader sees (U+202E shows «…exe.docx» as «…xcod.exe»); zero-width spaces, word
 # joiners and byte-order marks show nothing.  No official paper needs them, so they go.  Soft hyphens and zero-width
