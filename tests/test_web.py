@@ -444,3 +444,48 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     archive = zipfile.ZipFile(io.BytesIO(client.get(links["Архив: .docx, PDF/A и опись (.zip)"]).content))
     assert "manifest.csv" in archive.namelist()
     assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in archive.namelist()
+
+
+def test_docgen_serve_starts_serves_and_cleans_up(tmp_path: Path) -> None:
+    """The command itself: prints its address, serves the start page, leaves no folder behind when stopped."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx2
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    docgen = Path(sys.executable).with_name("docgen")
+    env = {**os.environ, "TMPDIR": str(tmp_path), "DOCGEN_TOKEN": "t" * 20}
+    proc = subprocess.Popen([str(docgen), "serve", "--port", str(port), "--keep", "5"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.strip() == f"Сайт docgen: http://127.0.0.1:{port}/?token={'t' * 20}"
+        assert "хранятся 5 мин" in proc.stdout.readline()
+        for _ in range(100):
+            try:
+                page = httpx2.get(f"http://127.0.0.1:{port}/", headers={"Authorization": f"Bearer {'t' * 20}"})
+                break
+            except httpx2.HTTPError:
+                time.sleep(0.1)
+        assert page.status_code == 200 and "Как это работает" in page.text
+        assert httpx2.get(f"http://127.0.0.1:{port}/").status_code == 401
+        bearer = {"Authorization": f"Bearer {'t' * 20}"}
+        sent = httpx2.post(f"http://127.0.0.1:{port}/check", headers=bearer,
+                           files=[("files", ("bad.xlsx", b"not a workbook"))], follow_redirects=False)
+        job = f"http://127.0.0.1:{port}{sent.headers['location']}"
+        while httpx2.get(f"{job}/status", headers=bearer).json()["state"] in ("queued", "running"):
+            time.sleep(0.1)
+        assert "bad.xlsx" in httpx2.get(job, headers=bearer).text
+        assert list(tmp_path.glob("docgen-serve-*"))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _out, errors = proc.communicate(timeout=30)
+    assert errors == ""  # nothing logged: no requests, no names
+    assert not list(tmp_path.glob("docgen-serve-*"))  # the jobs' folder went with the server
