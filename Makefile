@@ -7,8 +7,9 @@ VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := python3 python3-venv python3-pip libreoffice-writer-nogui fonts-liberation fonts-liberation2 \
 	hyphen-ru poppler-utils fontconfig
-# Tests only: the registry's HTML page and the web page (docgen serve, Playwright) are checked in a real headless browser. the CSV files docgen writes are opened
-# with LibreOffice Calc's import (a formula-like cell must stay text).
+# Tests only: the registry's HTML page and the web page (docgen serve, through Playwright) are checked in a real
+# headless browser; the CSV files docgen writes are opened with LibreOffice Calc's import (a formula-like cell must
+# stay text).
 TEST_APT_PACKAGES := chromium libreoffice-calc-nogui
 
 .PHONY: demo test fuzz system test-system lint examples templates clean
