@@ -555,7 +555,8 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
       «Реестр заявок.xlsx» и «Реестр заявок.docx» (и .pdf, если есть
       LibreOffice) — все заявки, книги с ошибками — с замечаниями;
       «Реестр стажировочных площадок.html» — страница для официального
-      сайта, только заявки без ошибок.
+      сайта, только заявки без ошибок; из нескольких заявок одной
+      организации — самая новая (по дате заявки, затем по времени файла).
     Книги других видов (отчёты, планы) пропускаются.
 
     \b
@@ -576,6 +577,8 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
         click.echo(f"Файл «{skipped.source.name}»: {skipped.reason}, пропущен.")
     for broken in made.collected.broken:
         click.echo(broken.message, err=True)
+    for repeat in made.collected.repeats:
+        click.echo(f"[предупреждение] {repeat.message}", err=True)
     if made.pdf_note:
         click.echo(made.pdf_note, err=True)
     if made.pdf_error:
@@ -583,9 +586,11 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
     reg = made.registry
     names = ", ".join(f"«{p}»" for p in made.written)
     click.echo(f"Создано: {names}")
-    click.echo(f"Реестр: заявок — {reg.total}, с ошибками — {reg.broken_count}; "
+    repeats = f", повторных — {reg.repeat_count}" if reg.repeat_count else ""
+    click.echo(f"Реестр: заявок — {reg.total}, с ошибками — {reg.broken_count}{repeats}; "
                f"на странице для сайта «{HTML}» — {len(reg.published)}.")
-    return EXIT_FAILED if reg.broken_count or made.pdf_error else EXIT_OK
+    # a repeat is resolved (the newest is published) but the folder still needs a clerk's hand: not «всё сделано»
+    return EXIT_FAILED if reg.broken_count or reg.repeat_count or made.pdf_error else EXIT_OK
 
 
 @main.command("archive")

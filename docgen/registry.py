@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,8 +85,10 @@ class Entry(Model):
     municipality: str = ""
     profile: str = ""  # the municipality's profile key: whose order lists the site
     order_term: str = ""  # «2023-2024, 2024-2025 учебные годы»: the term of the status, as the order's annex says
+    application_date: date | None = None  # «Дата заявки»: which of one school's заявки is the newest
     source: str  # the workbook, relative to the folder read
     valid: bool
+    repeat_of: str = ""  # a valid заявка of an organization whose newer заявка (this source) is published instead
     remarks: list[str] = Field(default_factory=list)  # «[ошибка] Лист …: …», one per problem
 
     @computed_field  # type: ignore[prop-decorator]
@@ -124,7 +126,7 @@ class Entry(Model):
     @property
     def remarks_cell(self) -> str:
         """The remarks cell of the paper, which has no column for the file: a broken row names its workbook."""
-        if self.valid:
+        if self.valid and not self.repeat_of:
             return self.remarks_text or "—"
         return f"Файл «{self.source}»:\n{self.remarks_text}"
 
@@ -155,9 +157,14 @@ class Registry(Model):
 
     @computed_field  # type: ignore[prop-decorator]
     @property
+    def repeat_count(self) -> int:
+        return sum(bool(e.repeat_of) for e in self.entries)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
     def published(self) -> list[Entry]:
-        """The entries the website page shows: valid заявки only."""
-        return [e for e in self.entries if e.valid]
+        """The entries the website page shows: valid заявки only, the newest one of each organization."""
+        return [e for e in self.entries if e.valid and not e.repeat_of]
 
 
 # --- reading the folder ----------------------------------------------------------------------------------------
@@ -179,11 +186,22 @@ class Broken:
     message: str  # for the command line: the same text `docgen render` would print
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """Several valid заявки of one organization: the newest is published, the others are named as left out."""
+
+    organization: str
+    kept: str  # the source published
+    dropped: list[str]
+    message: str  # for the command line: which file is kept, which are not, and why
+
+
 @dataclass
 class Collected:
     entries: list[Entry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     broken: list[Broken] = field(default_factory=list)
+    repeats: list[Repeat] = field(default_factory=list)
 
 
 def _remark(problem: Problem) -> str:
@@ -253,6 +271,7 @@ def _entry_of(model: Application, number: int, source: str, problems: list[Probl
         municipality=model.profile.name,
         profile=model.profile.key,
         order_term=_order_term(model),
+        application_date=model.application_date,
         source=source,
         valid=valid,
         remarks=_remarks(problems),
@@ -361,25 +380,60 @@ def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
     return result
 
 
+def _newness(entry: Entry, folder: Path) -> tuple[date, float]:
+    """Order one organization's заявки as a methodologist would: by «Дата заявки», then by when the file changed.
+
+    A заявка without a date is older than any dated one; the file's time only breaks a tie of dates (a corrected
+    copy saved later with the date unchanged).
+    """
+    try:
+        mtime = (folder / entry.source).stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return entry.application_date or date.min, mtime
+
+
+def _describe(entry: Entry, folder: Path) -> str:
+    """«a.xlsx» (дата заявки 10.05.2023, файл изменён 12.05.2023 14:05): what the choice of the newest was made on."""
+    dated = f"дата заявки {format_date(entry.application_date)}" if entry.application_date else "дата заявки не указана"
+    try:
+        changed = datetime.fromtimestamp((folder / entry.source).stat().st_mtime).strftime("%d.%m.%Y %H:%M")
+    except OSError:
+        return f"«{entry.source}» ({dated})"
+    return f"«{entry.source}» ({dated}, файл изменён {changed})"
+
+
 def _mark_repeats(result: Collected, folder: Path) -> None:
-    """Keep one valid заявка per organization on the website page; the others stay in the registry, remarked.
+    """Publish one valid заявка per organization, the newest; the others stay in the registry, remarked.
 
     Three workbooks of one school (a copy, a corrected version) would otherwise be three rows of the public page.
-    The first in file order is kept: docgen cannot tell which copy is meant, so the clerk is told to keep one.
+    The newest is the one with the latest «Дата заявки», then the one whose file changed last (`_newness`); of
+    equal ones the first in file order.  The clerk is told which file went to the page and which did not.
     """
-    first: dict[str, Entry] = {}
+    groups: dict[str, list[int]] = {}
     for index, entry in enumerate(result.entries):
-        if not entry.valid:
+        if entry.valid:  # both names: the same organization
+            groups.setdefault(f"{_norm(entry.full_name)}|{_norm(entry.short_name)}", []).append(index)
+    for indexes in groups.values():
+        if len(indexes) < 2:
             continue
-        key = f"{_norm(entry.full_name)}|{_norm(entry.short_name)}"  # both names: the same organization
-        if key not in first:
-            first[key] = entry
-            continue
-        reason = (f"повторная заявка организации «{entry.short_name}»: она уже есть в «{first[key].source}»; на "
-                  "страницу для сайта попадает только первая — оставьте в папке одну заявку организации")
-        result.entries[index] = entry.model_copy(
-            update={"valid": False, "remarks": [*entry.remarks, f"[{Severity.ERROR.value}] {reason}"]})
-        result.broken.append(Broken(folder / entry.source, f"Файл «{entry.source}»: {reason}."))
+        entries = [result.entries[i] for i in indexes]
+        kept = max(entries, key=lambda e: _newness(e, folder))  # max keeps the first of equals
+        dropped = [e for e in entries if e is not kept]
+        name = kept.short_name
+        for index, entry in zip(indexes, entries, strict=True):
+            if entry is kept:
+                continue
+            remark = (f"[{Severity.WARNING.value}] повторная заявка организации «{name}»: на страницу для сайта "
+                      f"попадает более новая — {_describe(kept, folder)}, а эта — нет; оставьте в папке одну "
+                      "заявку организации")
+            result.entries[index] = entry.model_copy(update={"repeat_of": kept.source,
+                                                             "remarks": [*entry.remarks, remark]})
+        message = (f"Организация «{name}»: заявок — {len(entries)}. На страницу для сайта попадает самая новая — "
+                   f"{_describe(kept, folder)}; не попадают: {', '.join(_describe(e, folder) for e in dropped)}. "
+                   "Самой новой считается заявка с более поздней датой заявки, при равных датах — файл, изменённый "
+                   "позже. Оставьте в папке одну заявку организации.")
+        result.repeats.append(Repeat(name, kept.source, [e.source for e in dropped], message))
 
 
 def make_model(collected: Collected, *, formed: date, title: str | None = None) -> Registry:
@@ -404,6 +458,7 @@ XLSX_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Замечания", 80),
 )
 _BROKEN_FILL = PatternFill("solid", fgColor="FDE9E7")
+_REPEAT_FILL = PatternFill("solid", fgColor="FFF2CC")  # a valid заявка left off the page: a warning, not an error
 _HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -448,6 +503,8 @@ def to_xlsx(registry: Registry) -> bytes:
             cell.border = _BORDER
             if not entry.valid:
                 cell.fill = _BROKEN_FILL
+            elif entry.repeat_of:
+                cell.fill = _REPEAT_FILL
     last_col = get_column_letter(len(XLSX_COLUMNS))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last_col}{max(1, len(registry.entries)) + 1}"
@@ -465,6 +522,7 @@ def to_xlsx(registry: Registry) -> bytes:
     facts = [("Реестр", registry.title), ("Муниципалитет", registry.municipality or "—"),
              ("Дата формирования", registry.formed_label), ("Всего заявок", registry.total),
              ("Из них с ошибками", registry.broken_count),
+             ("Повторные (на страницу не попали)", registry.repeat_count),
              ("На странице для сайта", len(registry.published))]
     for row, (label, value) in enumerate(facts, start=1):
         about.cell(row=row, column=1, value=label).font = Font(bold=True)

@@ -446,6 +446,25 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in archive.namelist()
 
 
+def test_desk_publishes_the_newest_of_one_schools_zayavki_by_the_zip_dates(client: TestClient,
+                                                                          tmp_path: Path) -> None:
+    """Same date in both заявки: the copy the zip says was saved later goes to the page, and the desk says so."""
+    old = edited(tmp_path, {("Заявка", "B11"): "Тема старой копии"}, "старая.xlsx")
+    new = edited(tmp_path, {("Заявка", "B11"): "Тема исправленной копии"}, "исправленная.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:  # the newer first: file order must not decide
+        zf.writestr(zipfile.ZipInfo("исправленная.xlsx", (2023, 5, 20, 14, 0, 0)), new.read_bytes())
+        zf.writestr(zipfile.ZipInfo("старая.xlsx", (2023, 5, 18, 9, 30, 0)), old.read_bytes())
+    location = upload(client, [("заявки.zip", buffer.getvalue())], url="/desk")
+    page = client.get(location).text
+    text = text_of(page)
+    assert ("На страницу для сайта попадает самая новая — «исправленная.xlsx» (дата заявки 12.05.2023, файл изменён "
+            "20.05.2023 14:00); не попадают: «старая.xlsx» (дата заявки 12.05.2023, файл изменён 18.05.2023 09:30)"
+            ) in text
+    view = client.get(downloads(page)["Открыть страницу для сайта"]).text
+    assert "Тема исправленной копии" in view and "Тема старой копии" not in view
+
+
 def test_docgen_serve_starts_serves_and_cleans_up(tmp_path: Path) -> None:
     """The command itself: prints its address, serves the start page, leaves no folder behind when stopped."""
     import os

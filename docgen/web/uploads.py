@@ -8,10 +8,12 @@ them as cp437, so they are decoded back here, or «Заявка.xlsx» would arr
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -91,19 +93,31 @@ def _copy(source: IO[bytes], target: Path, limit: int) -> bool:
     return True
 
 
+def _keep_time(path: Path, changed: tuple[int, ...]) -> None:
+    """Give an unpacked file the time its archive recorded (local time, as zip stores it); a bad one is ignored."""
+    try:
+        year, month, day, hour, minute, second = changed
+        stamp = datetime(year, month, day, hour, minute, second).timestamp()
+        os.utime(path, (stamp, stamp))
+    except (ValueError, OverflowError, OSError):
+        return
+
+
 def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: Limits) -> Saved:
     """Write every workbook of the upload into `folder`; raise UploadRefused when the upload as a whole is refused."""
     saved = Saved()
     unpacked = 0
     too_big = f"больше {limits.max_workbook_bytes // (1024 * 1024)} МБ, пропущен"
 
-    def take(name: str, stream: IO[bytes]) -> None:
+    def take(name: str, stream: IO[bytes], changed: tuple[int, ...] | None = None) -> None:
         if len(saved.workbooks) >= limits.max_files:
             raise UploadRefused(f"Слишком много книг за один раз: можно не больше {limits.max_files}. "
                                 "Разделите их на несколько загрузок.")
         target = _unique(folder, leaf_name(name))
         if _copy(stream, target, limits.max_workbook_bytes):
             saved.workbooks.append((target.name, target))
+            if changed is not None:  # the registry tells one school's newer заявка by it (registry._newness)
+                _keep_time(target, changed)
         else:
             saved.notes.append(f"Файл «{target.name}»: {too_big}")
 
@@ -133,7 +147,7 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
                                             f"{limits.max_bytes // (1024 * 1024)} МБ за одну загрузку.")
                     try:
                         with archive.open(info) as member_stream:
-                            take(leaf, member_stream)
+                            take(leaf, member_stream, info.date_time)
                     except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
                         saved.notes.append(f"Архив «{name}»: файл «{leaf}» не распаковывается "
                                            "(повреждён или защищён паролем), пропущен")

@@ -283,7 +283,8 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
             summary.registry.append(job.offer(path, path.name, labels.get(path.name, path.name)))
             if path.name == HTML:
                 summary.registry_page = job.offer(path, path.name, "Открыть страницу для сайта", inline=True)
-        summary.registry_note = " ".join(n for n in (made.pdf_note, str(made.pdf_error or "")) if n)
+        notes = [made.pdf_note, str(made.pdf_error or ""), *(r.message for r in made.collected.repeats)]
+        summary.registry_note = " ".join(n for n in notes if n)
     job.progress("Реестр заявок", 1, 1, 0)
     if job.options.get("papers"):
         written = make_papers(job, summary.books, converters, job.folder / "документы")
