@@ -20,7 +20,7 @@ from pathlib import Path
 
 from docgen.errors import OutputError, OutputExistsError, os_reason
 from docgen.kinds import PAPERS
-from docgen.output import staging
+from docgen.output import note_published, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import Outcome, Progress, render_many
 from docgen.text import csv_cell
@@ -209,6 +209,7 @@ def _move(staged: Path, target: Path) -> None:
         staged.replace(target)
     except OSError as exc:
         raise OutputError(target, f"архив не удалось записать: {os_reason(exc)}") from exc
+    note_published(target)
 
 
 def _refill(folder: Path, target: Path, previous: dict[str, str]) -> list[str]:

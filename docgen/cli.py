@@ -25,13 +25,14 @@ from docgen.errors import DocgenError, Problem, WorkbookInvalidError, os_reason
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application
-from docgen.output import staging
+from docgen.output import Ledger, current_ledger, ledger, note_published, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
 from docgen.schema import SPECS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells and scripts expect of a program stopped by Ctrl+C
 
 
 def _help_option() -> click.Option:
@@ -91,8 +92,13 @@ class RuGroup(_Russian, click.Group):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        book = Ledger()
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with ledger() as book:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except KeyboardInterrupt:  # Ctrl+C outside click's own handling (it turns it into Abort, below)
+            click.echo(interrupted(book), err=True)
+            code = EXIT_INTERRUPTED
         except click.exceptions.NoArgsIsHelpError as exc:  # «docgen» alone: the help, not an error
             click.echo(exc.ctx.get_help() if exc.ctx is not None else "", color=None)
             code = EXIT_OK
@@ -100,9 +106,13 @@ class RuGroup(_Russian, click.Group):
             click.echo(f"Ошибка: {_usage_message(exc)}", err=True)
             click.echo("Справка: docgen --help", err=True)
             code = EXIT_USAGE
-        except click.Abort:
-            click.echo("Прервано.", err=True)
-            code = EXIT_FAILED
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                click.echo(interrupted(book), err=True)
+                code = EXIT_INTERRUPTED
+            else:  # end of input at a prompt
+                click.echo("Прервано.", err=True)
+                code = EXIT_FAILED
         except DocgenError as exc:
             click.echo(str(exc), err=True)
             code = exc.exit_code
@@ -111,6 +121,27 @@ class RuGroup(_Russian, click.Group):
             click.echo(f"Ошибка записи или чтения {where}{os_reason(exc)}", err=True)
             code = EXIT_FAILED
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+SHOWN_KEPT = 10
+
+
+def interrupted(book: Ledger) -> str:
+    """Say what a run stopped by Ctrl+C kept and what it removed (staging folders are gone by the time this runs)."""
+    kept = book.kept()
+    if kept:
+        names = ", ".join(f"«{p}»" for p in kept[:SHOWN_KEPT])
+        more = f" и ещё {len(kept) - SHOWN_KEPT}" if len(kept) > SHOWN_KEPT else ""
+        saved = f"готовые файлы этого запуска остались ({len(kept)}): {names}{more}"
+    else:
+        saved = "ни один файл этого запуска не был готов, записанное раньше не тронуто"
+    removed = []
+    if book.abandoned:
+        places = ", ".join(dict.fromkeys(f"«{s.parent}»" for s in book.abandoned))
+        removed.append(f"недоделанные файлы удалены (временная папка в {places})")
+    if book.office_started:
+        removed.append("LibreOffice остановлен, его временные папки удалены")
+    return "Прервано (Ctrl+C): " + "; ".join([saved, *removed]) + "."
 
 
 def _usage_message(exc: click.UsageError) -> str:
@@ -245,6 +276,7 @@ def new(kind: str, output: Path, profile: str, force: bool) -> int:
         staged = folder / output.name
         build_blank(SPECS[kind], profile).save(staged)
         staged.replace(output)
+        note_published(output)
     click.echo(f"Создана книга «{output}». Заполните её и проверьте: docgen check \"{output}\"")
     return EXIT_OK
 
@@ -395,6 +427,9 @@ def converter_factory(workers: int | None, timeout: float, pdfa: bool) -> Callab
     def make() -> PdfConverter:
         from docgen import pdf  # noqa: PLC0415 - looked up at call time, so tests can replace the converter
 
+        book = current_ledger()
+        if book is not None:  # for the word on Ctrl+C
+            book.office_started = True
         return pdf.LibreOfficeConverter(workers=workers, timeout_per_file=timeout, pdfa=pdfa)
 
     return make

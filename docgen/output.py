@@ -14,6 +14,8 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +26,46 @@ MAX_STEM = 150  # characters: leaves room for the folder in Windows' 260-charact
 MAX_STEM_BYTES = 230  # Linux and macOS allow 255 bytes; Cyrillic takes 2, «.docx» 5, the staging prefix 7
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$")
+
+
+@dataclass
+class Ledger:
+    """What a run put in place and where it staged files, so an interrupted command can say what it kept."""
+
+    published: list[Path] = field(default_factory=list)
+    staged: list[Path] = field(default_factory=list)  # staging folders: removed on the way out, even on Ctrl-C
+    abandoned: list[Path] = field(default_factory=list)  # of `staged`: left by an exception, their files unfinished
+    office_started: bool = False  # a PDF converter was started (the command line sets it)
+
+    def kept(self) -> list[Path]:
+        """Return the files put in place that are still there and are not inside a staging folder."""
+        return [p for p in dict.fromkeys(self.published)
+                if not any(p.is_relative_to(s) for s in self.staged) and p.exists()]
+
+
+_LEDGER: ContextVar[Ledger | None] = ContextVar("docgen_output_ledger", default=None)
+
+
+@contextlib.contextmanager
+def ledger() -> Iterator[Ledger]:
+    """Record what `staging` and `publish` do inside the block (the command line's one run); nothing outside it."""
+    book = Ledger()
+    token = _LEDGER.set(book)
+    try:
+        yield book
+    finally:
+        _LEDGER.reset(token)
+
+
+def current_ledger() -> Ledger | None:
+    return _LEDGER.get()
+
+
+def note_published(path: Path) -> None:
+    """Record a file put in place outside `publish` (the archive moves its folder or .zip itself)."""
+    book = _LEDGER.get()
+    if book is not None:
+        book.published.append(path)
 
 
 def safe_file_name(stem: str) -> str:
@@ -75,8 +117,15 @@ def staging(out_dir: Path) -> Iterator[Path]:
         folder = Path(tempfile.mkdtemp(prefix=".docgen-", dir=out_dir))
     except OSError as exc:
         raise OutputError(out_dir, f"папку нельзя создать или в неё нельзя писать: {os_reason(exc)}") from exc
+    book = _LEDGER.get()
+    if book is not None:
+        book.staged.append(folder)
     try:
         yield folder
+    except BaseException:
+        if book is not None:  # left by an error or Ctrl+C: what was in it was not finished
+            book.abandoned.append(folder)
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -111,6 +160,7 @@ def publish(files: list[tuple[Path, Path]], *, force: bool, unchanged: list[Path
             staged.replace(target)
         except OSError as exc:
             raise OutputError(target, f"не удалось записать: {os_reason(exc)}") from exc
+        note_published(target)
         written.append(target)
     return written
 

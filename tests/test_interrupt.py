@@ -10,13 +10,16 @@ import time
 from pathlib import Path
 
 import openpyxl
+import pytest
 
-from tests.conftest import EXAMPLE, FIXTURES, ROOT
+from tests.conftest import EXAMPLE, FIXTURES, ROOT, run
 
 
-def _workbook(folder: Path, org: str) -> Path:
+def _workbook(folder: Path, org: str, email: str | None = None) -> Path:
     wb = openpyxl.load_workbook(EXAMPLE)
     wb["Заявка"]["B4"] = org
+    if email is not None:
+        wb["Заявка"]["B9"] = email
     path = folder / f"{org}.xlsx"
     wb.save(path)
     return path
@@ -70,10 +73,39 @@ def test_ctrl_c_in_the_pdf_phase_stops_soffice_and_leaves_nothing(tmp_path: Path
     for pid in processes:  # never leave the fake running when the test fails
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)
-    assert proc.returncode != 0
-    assert "Прервано" in stderr.decode() and "Traceback" not in stderr.decode()
+    assert proc.returncode == 130  # 128 + SIGINT, as shells and scripts expect of Ctrl+C
+    said = stderr.decode()
+    assert "Traceback" not in said
+    assert (f"Прервано (Ctrl+C): ни один файл этого запуска не был готов, записанное раньше не тронуто; недоделанные "
+            f"файлы удалены (временная папка в «{out}»); LibreOffice остановлен, его временные папки удалены."
+            ) in said
     assert len(processes) == 3  # two soffice calls and the child of the hanging one
     assert stopped, "soffice must be stopped"
     time.sleep(3.5)  # the «LATE» call would have written its PDF by now
     assert [p.name for p in out.iterdir()] == []  # no staging folder, no PDF written after docgen exited
     assert sorted(p.name for p in temp.iterdir()) == []  # no profiles, no lu*.tmp
+
+
+def test_ctrl_c_after_some_files_were_made_names_them_and_exits_130(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C between the marked copies and the call list: the copies stay, and docgen says which ones."""
+    import docgen.calls
+
+    books = tmp_path / "книги"
+    books.mkdir()
+    for org in ("МАОУ А", "МАОУ Б"):
+        _workbook(books, org, email="почта")  # a problem: a marked copy is made
+    marked = tmp_path / "замечания"
+
+    def interrupt(*_args: object) -> bytes:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(docgen.calls, "calls_workbook", interrupt)
+    result = run("check", str(books), "--annotate", str(marked), "--calls", str(tmp_path / "звонки.xlsx"))
+    assert result.exit_code == 130
+    kept = sorted(marked.iterdir())
+    assert [p.name for p in kept] == ["МАОУ А — замечания.xlsx", "МАОУ Б — замечания.xlsx"]
+    assert (f"Прервано (Ctrl+C): готовые файлы этого запуска остались (2): «{kept[0]}», «{kept[1]}»."
+            ) in result.output  # nothing was half-made: the call list had not been started
+    assert not (tmp_path / "звонки.xlsx").exists()
+    assert [p.name for p in marked.iterdir() if p.name.startswith(".")] == []  # no staging folder left
