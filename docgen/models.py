@@ -729,11 +729,15 @@ class AnnexParagraph(Model):
 
 
 class Annex(Model):
-    """An annex of the order: its number, title, whether the order approves it, and its kind of content."""
+    """An annex of the order: its number, title, whether the order approves it, and its kind of content.
+
+    The form of the заявка is not an annex of the order: as in № 477, it is the annex of the Положение
+    («Приложение к Положению», its п. 3.2 says «(прилагается)»), printed after the Положение inside annex № 1.
+    """
 
     number: int
     title: Text
-    content: str  # "text" (paragraphs of its own sheet), "form" (the заявка form), "sites" (the list of sites)
+    content: str  # "text" (the Положение from its sheet, then its annex, the form), "sites" (the list of sites)
     approved: bool
 
 
@@ -745,6 +749,8 @@ class OrderNumbering(Model):
     groups: list[TerminationGroup]
     report: str
     approval: str
+    sites: str | None  # «Присвоить статус … согласно перечню (приложение № 2)»: only when the order has sites
+    sites_annex: int | None
     executors: list[ExecutorPoint]
     free: list[NumberedPoint]
     control: str
@@ -785,12 +791,14 @@ class Order(Paper):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def annexes(self) -> list[Annex]:
-        """The annexes in order: the approved Положение, the form of the заявка, the list of sites (if any)."""
-        found = [Annex(number=1, title=_polozhenie_title(self.approval_text), content="text", approved=True),
-                 Annex(number=2, title="Форма заявки на присвоение статуса стажировочной площадки", content="form",
-                       approved=False)]
+        """The annexes in order: the approved Положение (with its own annex, the form), the list of sites (if any).
+
+        Each is referenced in a point of the order: № 1 in the approval point, the list in the point that assigns
+        the status (Положение, п. 3.3); an order without sites has no such point and no such annex.
+        """
+        found = [Annex(number=1, title=_polozhenie_title(self.approval_text), content="text", approved=True)]
         if self.sites:
-            found.append(Annex(number=3, title="Перечень муниципальных стажировочных площадок", content="sites",
+            found.append(Annex(number=2, title="Перечень муниципальных стажировочных площадок", content="sites",
                                approved=False))
         return found
 
@@ -854,6 +862,8 @@ def _number_points(order: Order) -> OrderNumbering:
               for i, (end, orgs) in enumerate(sorted(by_date.items()), start=1)]
     report = f"{termination}{len(groups) + 1}."
     approval = next_point()
+    sites = next_point() if order.sites else None
+    sites_annex = next((a.number for a in order.annexes if a.content == "sites"), None)
     executors: list[ExecutorPoint] = []
     grouped: dict[str, list[Assignment]] = {}
     for assignment in order.assignments:
@@ -873,4 +883,5 @@ def _number_points(order: Order) -> OrderNumbering:
                                          enumerate(subs, start=1)]))
     control = next_point()
     return OrderNumbering(cancel=cancel, termination=termination, groups=groups, report=report, approval=approval,
-                          executors=executors, free=free, control=control)
+                          sites=sites, sites_annex=sites_annex, executors=executors, free=free,
+                          control=control)

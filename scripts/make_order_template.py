@@ -65,13 +65,18 @@ def _order(doc: object) -> None:
     para(doc, "{%p for line in report_form_lines %}")
     para(doc, "{{ line }}")
     para(doc, "{%p endfor %}")
-    para(doc, "{{ numbering.approval }} {{ approval_text | strip_dot }} (приложение № 1).")
+    para(doc, "{{ numbering.approval }} {{ approval_text | strip_dot }} (приложение\u00a0№\u00a01).")
+    # Положение, п. 3.3: the status is given by an order; the list of sites is an annex only with this point
+    para(doc, "{%p if numbering.sites %}")
+    para(doc, "{{ numbering.sites }} Присвоить статус муниципальной стажировочной площадки образовательным "
+              "организациям по темам и на сроки согласно перечню (приложение\u00a0№\u00a0{{ numbering.sites_annex }}).")
+    para(doc, "{%p endif %}")
     para(doc, "{%p for point in numbering.executors %}")
     para(doc, "{{ point.number }} {{ point.executor | дт | capfirst }}{% if point.contact %} "
               "({{ point.contact | typeset }}){% endif %}:")
     para(doc, "{%p for item in point.items %}")
-    para(doc, "{{ item.number }} {{ item.text | strip_dot }}.{% if item.deadline %} Срок: {{ item.deadline }}."
-              "{% endif %}")
+    para(doc, "{{ item.number }} {{ item.text | strip_dot | capfirst }}.{% if item.deadline %} Срок: "
+              "{{ item.deadline }}.{% endif %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p for point in numbering.free %}")
@@ -119,8 +124,14 @@ def _polozhenie(doc: object) -> None:
     para(doc, "{%p endfor %}")
 
 
+def _form_mark(doc: object) -> None:
+    """The mark of the Положение's own annex, the form: «Приложение к Положению о …» (one annex: no number)."""
+    para(doc, "Приложение", indent=False, left=RIGHT_BLOCK, align=LEFT)
+    para(doc, "к {{ annex.title | дт }}", indent=False, left=RIGHT_BLOCK, align=LEFT, space_after=18)
+
+
 def _form(doc: object) -> None:
-    """The form of the заявка, blank, as the order's annex prints it."""
+    """The form of the заявка, blank, as № 477 prints it after the Положение."""
     para(doc, "{{ profile.addressee.position_dative }}", indent=False, left=RIGHT_BLOCK, align=LEFT)
     para(doc, "{{ profile.addressee.name_dative | typeset }}", indent=False, left=RIGHT_BLOCK, align=LEFT)
     para(doc, "______________________________", indent=False, left=RIGHT_BLOCK, align=LEFT, space_before=12)
@@ -139,7 +150,7 @@ def _form(doc: object) -> None:
         "{{ profile.municipality_genitive }} (не менее 0,5 объема страницы).",
         "4. Планируемый продукт (статья, публикация, методические рекомендации, сайт, дидактический материал и др.), "
         "сроки предоставления продукта/размещения на официальном сайте.",
-        "5. План деятельности/дорожная карта стажировочной площадки на 3 года (не менее 1-2 мероприятий в год) "
+        "5. План деятельности/дорожная карта стажировочной площадки на 3 года (не менее 1–2 мероприятий в год) "
         "по форме:",
     ):
         para(doc, text)
@@ -185,7 +196,8 @@ def build_order(path: Path) -> None:
     _annex_mark(doc)
     para(doc, "{%p if annex.content == 'text' %}")
     _polozhenie(doc)
-    para(doc, "{%p elif annex.content == 'form' %}")
+    _page_break(doc)
+    _form_mark(doc)
     _form(doc)
     para(doc, "{%p else %}")
     _sites(doc)

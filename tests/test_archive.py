@@ -35,11 +35,11 @@ def test_folder_archive_with_manifest(tmp_path: Path) -> None:
     assert all(o.ok for o in made.outcomes)
     files = {p.name for p in target.iterdir()}
     assert {"manifest.csv", "manifest.json", "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска.docx",
-            "Приложение № 3 к распоряжению № 477 от 04.05.2023.pdf"} <= files
+            "Приложение № 1 к распоряжению № 477 от 04.05.2023.pdf"} <= files
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["columns"] == COLUMNS
     rows = manifest["files"]
-    assert len(rows) == 2 * (1 + 4)  # the заявка; the order and its 3 annexes; each .docx and PDF
+    assert len(rows) == 2 * (1 + 2)  # the заявка; the order and its annex; each .docx and PDF
     for row in rows:
         assert row["sha256"] == digest((target / row["file"]).read_bytes())
         source = ZAYAVKA if row["kind"] == "zayavka" else ORDER
@@ -194,7 +194,7 @@ def test_real_pdfa_archive(tmp_path: Path) -> None:
     target = tmp_path / "архив.zip"
     result = CliRunner().invoke(cli.main, ["archive", str(ZAYAVKA), str(ORDER), "-o", str(target)])
     assert result.exit_code == 0, result.output
-    assert "Архив «" in result.output and "файлов — 10" in result.output
+    assert "Архив «" in result.output and "файлов — 6" in result.output  # 3 documents, .docx and PDF/A
     folder = tmp_path / "x"
     with zipfile.ZipFile(target) as zf:
         zf.extractall(folder)
@@ -214,4 +214,4 @@ def test_real_pdfa_archive(tmp_path: Path) -> None:
         assert row["pages"] == pages
         assert row["sha256"] == digest(data)
     rows = io.StringIO((folder / "manifest.csv").read_text(encoding="utf-8-sig"))
-    assert len(list(csv.reader(rows, delimiter=";"))) == 11
+    assert len(list(csv.reader(rows, delimiter=";"))) == 7  # the header and 6 files

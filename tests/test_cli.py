@@ -247,8 +247,8 @@ def test_render_a_folder_of_both_municipalities(tmp_path: Path, monkeypatch: pyt
     names = sorted(p.name for p in out.iterdir())
     assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in names
     assert "Отчет по практике стажировочная площадка МБОУ «Турочакская СОШ».docx" in names
-    # every workbook gives .docx and .pdf; the order also gives each of its 3 annexes and a declension review list
-    assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx"))) + 2 * 3 + 1
+    # every workbook gives .docx and .pdf; the order also gives its annex (the Положение) and a declension review list
+    assert len(names) == 2 * len(list(EXAMPLES.rglob("*.xlsx"))) + 2 * 1 + 1
     assert "Проверка склонений — Распоряжение № 477 от 04.05.2023.csv" in names
     assert "Готово: 7 из 7." in result.output
 
@@ -267,7 +267,7 @@ def test_render_batch_options_and_summary(tmp_path: Path, monkeypatch: pytest.Mo
     assert made[0].options == {"workers": 2, "timeout_per_file": 30.0, "pdfa": True}
     assert "Итог:" in result.output
     assert "Книг                 5" in result.output
-    assert "Документов           8" in result.output  # 2 заявки, отчёт, план, распоряжение with 3 annexes
+    assert "Документов           6" in result.output  # 2 заявки, отчёт, план, распоряжение with its annex
     assert "Готово: 5 из 5." in result.output
 
 
