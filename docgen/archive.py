@@ -2,14 +2,16 @@
 
 The manifest (CSV and JSON, the same rows) has one row per file: the kind of paper, who issued it, its date and
 number, the file name, its SHA-256 and page count, and the source workbook with its own SHA-256, so a paper found
-in the archive years later can be checked against the workbook it was made from.  The archive is assembled in a
-staging folder and moved into place (or zipped into a temporary file and renamed) only when complete.
+in the archive years later can be checked against the workbook it was made from.  The hashes are those of
+`docgen.provenance`, which also records what `docgen render`'s outputs were made from: one scheme for both.  An
+archive is always made whole (it renders into a fresh staging folder), so the record of re-runs plays no part here.
+The archive is assembled in a staging folder and moved into place (or zipped into a temporary file and renamed)
+only when complete.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -23,6 +25,7 @@ from docgen.kinds import PAPERS
 from docgen.output import note_published, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import Outcome, Progress, render_many
+from docgen.provenance import sha256
 from docgen.text import csv_cell
 
 MANIFEST_CSV = "manifest.csv"
@@ -56,14 +59,6 @@ COLUMNS = {
     "file": "Файл", "format": "Формат", "sha256": "SHA-256", "pages": "Страниц", "source": "Книга-источник",
     "source_sha256": "SHA-256 книги",
 }
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def pdf_pages(path: Path) -> int:

@@ -396,7 +396,8 @@ def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
               help="Какие файлы создать (по умолчанию оба).")
 @click.option("--template", type=click.Path(path_type=Path, dir_okay=False), metavar="ФАЙЛ",
               help="Свой шаблон .docx вместо встроенного.")
-@click.option("--force", is_flag=True, help="Заменять существующие файлы с другим содержимым.")
+@click.option("--force", is_flag=True,
+              help="Сделать всё заново и заменять существующие файлы с другим содержимым (и правленные вручную).")
 @click.option("--pdfa", is_flag=True, help="PDF/A-2b для архива (шрифты встроены, метаданные PDF/A).")
 @click.option("--draft", is_flag=True,
               help="Сделать проект, даже если в книге есть ошибки: на каждой странице отметка «ПРОЕКТ», "
@@ -406,20 +407,28 @@ def render(*, workbooks: tuple[Path, ...], out_dir: Path, formats: tuple[str, ..
            force: bool, pdfa: bool, draft: bool, workers: int | None, timeout: float) -> int:
     """Создать документы (.docx и .pdf) из заполненных книг.
 
+    Повторный запуск в ту же папку делает заново только то, что изменилось
+    (книга, шаблон, профиль, параметры, docgen); остальное — «без изменений».
+    Что из чего сделано, docgen помнит в файле .docgen-record.json этой папки.
+
     \b
     Примеры:
       docgen render заявка.xlsx -o документы/
       docgen render заявки/ -o документы/ --format pdf
       docgen render заявка.xlsx -o черновики/ --draft
+      docgen render заявки/ -o документы/ --force   — всё заново
     """
     sources = _workbooks(workbooks)
     if not sources:
         return EXIT_FAILED
     started = time.monotonic()
+    notes: list[str] = []
     with ProgressBar() as bar:
         outcomes = render_many(sources, out_dir, formats=formats, force=force, template=template,
                                converter_factory=converter_factory(workers, timeout, pdfa), workers=workers,
-                               progress=bar.update, draft=draft)
+                               progress=bar.update, draft=draft, reuse=True, notes=notes)
+    for note in notes:
+        click.echo(f"Примечание: {note}", err=True)
     return _report(outcomes, time.monotonic() - started)
 
 
@@ -490,28 +499,39 @@ def _report(outcomes: list[Outcome], seconds: float | None = None, *, list_files
 
 
 def _made(outcome: Outcome) -> str:
-    """Say which files are new and which were already there as they are («без изменений»)."""
-    fresh = [p for p in outcome.written if p not in outcome.unchanged]
+    """Say which files are new, which were already there as they are («без изменений») and which were edited."""
+    fresh = [p for p in outcome.written if p not in outcome.unchanged and p not in outcome.kept]
     parts = []
     if fresh:
         parts.append("создано " + ", ".join(f"«{p}»" for p in fresh))
     if outcome.unchanged:
         parts.append("без изменений " + ", ".join(f"«{p}»" for p in outcome.unchanged))
+    if outcome.kept:
+        parts.append("изменён после создания и оставлен как есть (сделать заново из книги — с --force) "
+                     + ", ".join(f"«{p}»" for p in outcome.kept))
     return "; ".join(parts) or "файлов нет"
 
 
 def _summary(outcomes: list[Outcome], failed: list[Outcome], seconds: float) -> None:
-    files = [p for o in outcomes for p in o.written]
+    made = [p for o in outcomes for p in o.written if p not in o.unchanged and p not in o.kept]
+    same = [p for o in outcomes for p in o.unchanged]
+    kept = [p for o in outcomes for p in o.kept]
     documents = sum(len(o.documents) for o in outcomes if o.ok)
+    done = sum(len(o.documents) for o in outcomes if o.ok and not o.reused)  # the documents this run worked on
+    reused = sum(o.reused for o in outcomes)
+
+    def count(files: list[Path]) -> str:
+        return f"{sum(p.suffix == '.docx' for p in files)} / {sum(p.suffix == '.pdf' for p in files)}"
+
     rows = [
         ("Книг", str(len(outcomes))),
-        ("Успешно", str(len(outcomes) - len(failed))),
+        ("Успешно", str(len(outcomes) - len(failed)) + (f" (из них без изменений — {reused})" if reused else "")),
         ("С ошибками", str(len(failed))),
         ("Документов", str(documents)),
-        ("Файлов .docx / .pdf",
-         f"{sum(p.suffix == '.docx' for p in files)} / {sum(p.suffix == '.pdf' for p in files)}"),
+        ("Файлов .docx / .pdf", f"создано {count(made)}, без изменений {count(same)}"),
+        *([("Изменены вручную", f"{len(kept)} — оставлены как есть")] if kept else []),
         ("Время", f"{seconds:.1f} с".replace(".", ",")),
-        ("Скорость", f"{documents / seconds:.1f} док/с".replace(".", ",") if seconds > 0 else "—"),
+        ("Скорость", f"{done / seconds:.1f} док/с".replace(".", ",") if seconds > 0 and done else "—"),
     ]
     width = max(len(name) for name, _ in rows)
     click.echo("Итог:")
@@ -619,8 +639,11 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
     if made.pdf_error:
         click.echo(str(made.pdf_error), err=True)
     reg = made.registry
-    names = ", ".join(f"«{p}»" for p in made.written)
-    click.echo(f"Создано: {names}")
+    fresh = [p for p in made.written if p not in made.unchanged]
+    if fresh:
+        click.echo("Создано: " + ", ".join(f"«{p}»" for p in fresh))
+    if made.unchanged:  # a re-run that changed nothing says so, not «создано»
+        click.echo("Без изменений: " + ", ".join(f"«{p}»" for p in made.unchanged))
     repeats = f", повторных — {reg.repeat_count}" if reg.repeat_count else ""
     click.echo(f"Реестр: заявок — {reg.total}, с ошибками — {reg.broken_count}{repeats}; "
                f"на странице для сайта «{HTML}» — {len(reg.published)}.")

@@ -13,6 +13,7 @@ The tree::
     │   └── ConverterMissingError    LibreOffice is not installed
     └── OutputError                  the result cannot be written where asked
         └── OutputExistsError        a different file is already there and --force was not given
+            └── OutputEditedError    …and it is a file docgen made that was changed since (by hand)
 
 Errors carry their facts as attributes (path, sheet, row, …) and build the message from them, so code and tests
 can inspect the facts and the user reads one consistent Russian sentence.  A `Problem` is not an exception: it is
@@ -189,9 +190,20 @@ class OutputError(DocgenError):
 class OutputExistsError(OutputError):
     """Refuse to replace a different existing file without --force."""
 
+    def __init__(self, path: Path, reason: str | None = None) -> None:
+        super().__init__(
+            path, reason or "уже существует и отличается от нового; чтобы заменить его, добавьте --force"
+        )
+
+
+class OutputEditedError(OutputExistsError):
+    """Refuse to replace a file docgen made that was changed since (a clerk's edit) without --force."""
+
     def __init__(self, path: Path) -> None:
         super().__init__(
-            path, "уже существует и отличается от нового; чтобы заменить его, добавьте --force"
+            path, "изменён после того, как docgen его создал (правка вручную?), а книга или шаблон тоже изменились; "
+                  "docgen не заменяет правку: перенесите её в книгу и добавьте --force (файл будет сделан заново "
+                  "из книги) или переименуйте файл"
         )
 
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -130,12 +130,15 @@ def staging(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def publish(files: list[tuple[Path, Path]], *, force: bool, unchanged: list[Path] | None = None) -> list[Path]:
+def publish(files: list[tuple[Path, Path]], *, force: bool, unchanged: list[Path] | None = None,
+            replaceable: Callable[[Path], bool] | None = None) -> list[Path]:
     """Move staged files to their targets; refuse before moving anything if a different target exists.
 
     `files` holds (staged, target) pairs.  An existing target with the same content is left as it is (and added to
-    `unchanged` when a list is given, so the caller can say «без изменений» instead of «создано»).  A folder or
-    anything but a regular file where a target should go is refused: docgen never replaces what it did not make.
+    `unchanged` when a list is given, so the caller can say «без изменений» instead of «создано»).  A different
+    target is replaced only with `force`, or when `replaceable` says docgen made it and nobody changed it since
+    (the record of earlier runs knows).  A folder or anything but a regular file where a target should go is
+    refused: docgen never replaces what it did not make.
     """
     try:
         for _staged, target in files:
@@ -146,7 +149,8 @@ def publish(files: list[tuple[Path, Path]], *, force: bool, unchanged: list[Path
         same = {t for s, t in files if t.exists() and same_content(t, s)}
     except OSError as exc:
         raise OutputError(_named(exc, files), f"не удалось проверить: {os_reason(exc)}") from exc
-    conflicts = [t for _s, t in files if t.exists() and not force and t not in same]
+    conflicts = [t for _s, t in files if t.exists() and not force and t not in same
+                 and not (replaceable is not None and replaceable(t))]
     if conflicts:
         raise OutputExistsError(conflicts[0])
     written = []

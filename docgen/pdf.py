@@ -18,6 +18,7 @@ itself, this module does:
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import shutil
@@ -115,6 +116,54 @@ def find_soffice() -> str | None:
     return None
 
 
+def fingerprint(converter: object) -> str:
+    """Describe what shapes a converter's PDFs, for the record of a re-run (`docgen.provenance`).
+
+    A converter may say it itself (`LibreOfficeConverter.fingerprint`); any other is named by its class.
+    """
+    own = getattr(converter, "fingerprint", None)
+    if callable(own):
+        return str(own())
+    kind = type(converter)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+_BUILD_FILES = ("versionrc", "version.ini", "libmergedlo.so", "mergedlo.dll", "libmergedlo.dylib", "soffice.bin")
+_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
+              Path.home() / ".fonts", Path("/Library/Fonts"), Path.home() / "Library/Fonts",
+              Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts")
+
+
+def _stamp(path: Path) -> list[object]:
+    """Name a file by its size and time of change: an update of the package changes both."""
+    info = path.stat()
+    return [path.name, info.st_size, info.st_mtime_ns]
+
+
+def office_build(command: str) -> list[object]:
+    """Identify the LibreOffice a command runs: its real path and the files an update replaces (build, library)."""
+    found = shutil.which(command) or command
+    real = Path(os.path.realpath(found))
+    stamps: list[object] = [str(real)]
+    for folder in dict.fromkeys((real.parent, real.parent.parent / "program")):
+        for name in _BUILD_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                stamps.append(_stamp(candidate))
+    if len(stamps) == 1 and real.is_file():
+        stamps.append(_stamp(real))
+    return stamps
+
+
+def font_files() -> list[list[object]]:
+    """Stamp the Liberation Serif files docgen's documents are set in (a new version could change the PDF)."""
+    stamps = []
+    for folder in _FONT_DIRS:
+        if folder.is_dir():
+            stamps += [_stamp(p) for p in sorted(folder.glob("**/LiberationSerif*")) if p.is_file()]
+    return stamps
+
+
 def pdf_is_complete(path: Path) -> bool:
     """Tell whether a PDF was written to the end (a killed soffice can leave half a file)."""
     try:
@@ -180,6 +229,15 @@ class LibreOfficeConverter:
         self._live: set[subprocess.Popen[bytes]] = set()  # soffice calls running now, to stop on an interrupt
         self._live_lock = threading.Lock()
         self._stopping = threading.Event()
+
+    def fingerprint(self) -> str:
+        """Describe what shapes this converter's PDFs: which LibreOffice, its export filter, the fonts."""
+        try:
+            office, fonts = office_build(self.command[0]), font_files()
+        except OSError as exc:
+            office, fonts = [f"не читается: {os_reason(exc)}"], []
+        return json.dumps({"soffice": office, "filter": self.filter, "fonts": fonts}, ensure_ascii=False,
+                          sort_keys=True)
 
     def convert(self, sources: Sequence[Path], out_dir: Path, progress: Progress | None = None
                 ) -> dict[Path, str | None]:

@@ -25,7 +25,9 @@ from docgen.declension import Form, review_rows
 from docgen.errors import (
     ConversionError,
     DocgenError,
+    OutputEditedError,
     OutputError,
+    OutputExistsError,
     Severity,
     WorkbookFileError,
     WorkbookInvalidError,
@@ -35,8 +37,10 @@ from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Paper
 from docgen.output import publish, safe_file_name, staging
-from docgen.pdf import PdfConverter
-from docgen.render import DRAFT_PREFIX, Renderer, mark_draft, template_path
+from docgen.pdf import PdfConverter, fingerprint
+from docgen.profiles import profile_files
+from docgen.provenance import Entry, Record, base_recipe, digest_of, now_iso, sha256, source_key
+from docgen.render import DRAFT_PREFIX, TEMPLATE_DIR, Renderer, mark_draft, template_path
 from docgen.text import csv_cell
 
 FORMATS = ("docx", "pdf")
@@ -53,6 +57,8 @@ class Outcome:
     source: Path
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)  # of `written`: already there with the same content
+    kept: list[Path] = field(default_factory=list)  # of `written`: changed by hand since docgen made them, left so
+    reused: bool = False  # nothing was done: the record showed the workbook and all else unchanged (`reuse`)
     warnings: list[str] = field(default_factory=list)
     error: DocgenError | None = None
     kind: str | None = None  # the paper's kind, once its workbook is valid
@@ -221,15 +227,24 @@ def render_many(
     workers: int | None = None,
     progress: Progress | None = None,
     draft: bool = False,
+    reuse: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Outcome]:
     """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure.
 
     With `draft`, papers are made despite errors where the workbook allows it (a wrong text becomes a line to fill
     in, a broken table row is left out), marked «ПРОЕКТ» on every page, their open problems listed after the text,
     and named «ПРОЕКТ — …»; a workbook too broken even for a draft fails as without it.
+
+    With `reuse`, the output folder's record of earlier runs (`docgen.provenance`) spares the work: a workbook whose
+    recipe is unchanged and whose files are all there as docgen wrote them is neither read nor rendered nor
+    converted (its Outcome is `reused`; a file changed by hand since is left as it is and listed in `kept`), and a
+    different file docgen made and nobody changed is replaced without `force`.  `force` redoes every workbook.
+    What the run could not do with the record itself (a damaged or foreign one) is added to `notes`.
     """
     return _run([(s, None) for s in sources], out_dir, formats=formats, force=force, template=template,
-                converter_factory=converter_factory, today=today, workers=workers, progress=progress, draft=draft)
+                converter_factory=converter_factory, today=today, workers=workers, progress=progress, draft=draft,
+                reuse=reuse, notes=notes)
 
 
 def render_paper(
@@ -248,6 +263,95 @@ def render_paper(
     return outcome
 
 
+_HASHED_AT_MOST = 256 * 1024 * 1024  # bytes: a bigger «workbook» is refused by the loader anyway, never hashed
+
+
+class _Memo:
+    """The record of earlier runs in one output folder, and this run's recipe for each workbook."""
+
+    def __init__(self, out_dir: Path, factory: Callable[[], PdfConverter] | None, *, formats: tuple[str, ...],
+                 template: Path | None, today: date | None, draft: bool) -> None:
+        self.out_dir = out_dir
+        self.converter: PdfConverter | None = None
+        self.converter_error: ConversionError | None = None
+        converter_id = None
+        if "pdf" in formats:
+            # The converter takes part in the recipe (which LibreOffice, which fonts): it is made now, before the
+            # work is known; making one starts no process.
+            try:
+                self.converter = _converter(factory)
+                converter_id = fingerprint(self.converter)
+            except ConversionError as exc:
+                self.converter_error = exc
+                converter_id = f"нет конвертера: {exc}"
+        files = [*TEMPLATE_DIR.glob("*.docx"), *profile_files(), *([template] if template is not None else [])]
+        options = {"formats": list(formats), "draft": draft, "today": today.isoformat() if today else None,
+                   "template": str(template.resolve()) if template is not None else None, "pdf": converter_id}
+        self.base = digest_of(base_recipe(files, options))
+        self.record = Record.load(out_dir)
+        self.recipes: dict[int, tuple[str, str, str]] = {}  # task index → (key, workbook SHA-256, recipe)
+
+    def recipe(self, index: int, source: Path) -> bool:
+        """Work out a workbook's recipe; False when it cannot be hashed (the loader will say why)."""
+        try:
+            if not source.is_file() or source.stat().st_size > _HASHED_AT_MOST:
+                return False  # a FIFO or a device is never read here (it would hang); the loader refuses it
+            digest = sha256(source)
+        except OSError:
+            return False
+        self.recipes[index] = (source_key(source), digest, digest_of([self.base, digest]))
+        return True
+
+    def reuse(self, index: int, outcome: Outcome) -> bool:
+        """Fill `outcome` from the record when the workbook's files can stand; True when there is nothing to do."""
+        if index not in self.recipes:
+            return False
+        key, _digest, recipe = self.recipes[index]
+        judged = self.record.judge(key, recipe)
+        if judged is None or not judged[1].fresh:
+            return False
+        entry, verdict = judged
+        outcome.written = [self.out_dir / name for name in entry.files]
+        outcome.kept = [self.out_dir / name for name in verdict.edited]
+        outcome.unchanged = [p for p in outcome.written if p not in outcome.kept]
+        outcome.warnings, outcome.documents, outcome.kind = list(entry.warnings), list(entry.documents), entry.kind
+        outcome.reused = True
+        return True
+
+    def note(self, item: _Prepared, outcome: Outcome) -> None:
+        """Record what a workbook's published files were made from; say if files of its earlier run stay behind."""
+        if item.index not in self.recipes:
+            return
+        key, digest, recipe = self.recipes[item.index]
+        before = self.record.entries.get(key)
+        try:
+            files = {path.name: sha256(path) for path in outcome.written}
+        except OSError:
+            return  # not recorded: the next run makes it again
+        self.record.note(key, Entry(digest, recipe, files, list(item.stems), list(item.warnings), item.kind,
+                                    now_iso()))
+        if before is not None:
+            for name, old in before.files.items():
+                if name not in files and self.record.current_hash(name) == old:
+                    outcome.warnings.append(f"[сведения] «{name}» из прежнего запуска по этой книге остался в папке "
+                                            "(имя документа изменилось); docgen его не удаляет")
+
+    def explain(self, error: DocgenError) -> DocgenError:
+        """Name a refusal over a file docgen made and someone changed since as what it is: a hand edit kept."""
+        if (isinstance(error, OutputExistsError) and not isinstance(error, OutputEditedError)
+                and error.path.parent == self.out_dir and error.path.name in self.record.recorded_names()):
+            return OutputEditedError(error.path)
+        return error
+
+
+def _converter(factory: Callable[[], PdfConverter] | None) -> PdfConverter:
+    if factory is None:
+        from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - only runs when a PDF is asked for
+
+        factory = LibreOfficeConverter
+    return factory()
+
+
 def _run(
     items: list[tuple[Path, Paper | None]],
     out_dir: Path,
@@ -260,15 +364,29 @@ def _run(
     workers: int | None,
     progress: Progress | None,
     draft: bool = False,
+    reuse: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Outcome]:
     outcomes = [Outcome(source) for source, _ in items]
     with staging(out_dir) as stage:
-        tasks = [_Task(i, source, stage, template, today, paper, draft) for i, (source, paper) in enumerate(items)]
-        prepared = sorted(_prepare_all(tasks, workers or os.cpu_count() or 1, progress), key=lambda p: p.index)
+        memo = _Memo(out_dir, converter_factory, formats=formats, template=template, today=today,
+                     draft=draft) if reuse else None
+        if memo is not None and memo.record.problem and notes is not None:
+            notes.append(memo.record.problem)
+        tasks = []
+        for i, (source, paper) in enumerate(items):
+            if memo is not None and paper is None and memo.recipe(i, source) and not force \
+                    and memo.reuse(i, outcomes[i]):
+                continue
+            tasks.append(_Task(i, source, stage, template, today, paper, draft))
+        prepared = {p.index: p for p in _prepare_all(tasks, workers or os.cpu_count() or 1, progress)}
         taken: dict[str, Path] = {}
         ready: list[_Prepared] = []
-        for item in prepared:
-            outcome = outcomes[item.index]
+        for index, outcome in enumerate(outcomes):
+            item = prepared.get(index)
+            if item is None:  # reused: its files keep their names
+                taken.update({stem: outcome.source for stem in outcome.documents if stem not in taken})
+                continue
             outcome.warnings, outcome.documents = item.warnings, item.stems
             outcome.kind, outcome.identity = item.kind, item.identity
             if item.error is not None:
@@ -284,35 +402,53 @@ def _run(
         pdf_errors: dict[Path, str | None] = {}
         fatal: DocgenError | None = None
         if "pdf" in formats and ready:
-            pdf_errors, fatal = _convert(ready, stage, converter_factory, progress)
-        for item in ready:
-            outcome = outcomes[item.index]
-            if fatal is not None:
-                outcome.error = fatal
-                continue
-            # a PDF the converter said nothing about is not made either
-            failed = next(((docx, pdf_errors.get(docx, "PDF не создан")) for docx in item.staged
-                           if "pdf" in formats and (docx not in pdf_errors or pdf_errors[docx])), None)
-            if failed is not None:
-                outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
-                continue
-            pairs = [(docx.with_suffix(f".{fmt}"), out_dir / f"{stem}.{fmt}")
-                     for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
-            pairs += [(staged, out_dir / name) for staged, name in item.extras]
-            try:
-                outcome.written = publish(pairs, force=force, unchanged=outcome.unchanged)
-            except DocgenError as exc:
-                outcome.error = exc
+            if memo is None:
+                pdf_errors, fatal = _convert(ready, stage, converter_factory, progress)
+            elif memo.converter is None:
+                fatal = memo.converter_error
+            else:
+                pdf_errors, fatal = _convert(ready, stage, converter_factory, progress, memo.converter)
+        try:
+            for item in ready:
+                _publish(item, outcomes[item.index], out_dir, formats=formats, force=force, fatal=fatal,
+                         pdf_errors=pdf_errors, memo=memo)
+        finally:
+            if memo is not None:
+                problem = memo.record.save()
+                if problem and notes is not None:
+                    notes.append(problem)
     return outcomes
 
 
-def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConverter] | None,
-             progress: Progress | None) -> tuple[dict[Path, str | None], DocgenError | None]:
-    """Convert every staged .docx; return each one's failure reason, or the error that stopped them all."""
-    if factory is None:
-        from docgen.pdf import LibreOfficeConverter  # noqa: PLC0415 - only runs when a PDF is asked for
+def _publish(item: _Prepared, outcome: Outcome, out_dir: Path, *, formats: tuple[str, ...], force: bool,
+             fatal: DocgenError | None, pdf_errors: dict[Path, str | None], memo: _Memo | None) -> None:
+    """Put one workbook's staged files in place (all or none) and record what they were made from."""
+    if fatal is not None:
+        outcome.error = fatal
+        return
+    # a PDF the converter said nothing about is not made either
+    failed = next(((docx, pdf_errors.get(docx, "PDF не создан")) for docx in item.staged
+                   if "pdf" in formats and (docx not in pdf_errors or pdf_errors[docx])), None)
+    if failed is not None:
+        outcome.error = ConversionError(failed[0].name.split("_", 1)[1], str(failed[1]))
+        return
+    pairs = [(docx.with_suffix(f".{fmt}"), out_dir / f"{stem}.{fmt}")
+             for docx, stem in zip(item.staged, item.stems, strict=True) for fmt in formats]
+    pairs += [(staged, out_dir / name) for staged, name in item.extras]
+    try:
+        outcome.written = publish(pairs, force=force, unchanged=outcome.unchanged,
+                                  replaceable=memo.record.made_by_docgen if memo is not None else None)
+    except DocgenError as exc:
+        outcome.error = memo.explain(exc) if memo is not None else exc
+        return
+    if memo is not None:
+        memo.note(item, outcome)
 
-        factory = LibreOfficeConverter
+
+def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConverter] | None,
+             progress: Progress | None, converter: PdfConverter | None = None,
+             ) -> tuple[dict[Path, str | None], DocgenError | None]:
+    """Convert every staged .docx; return each one's failure reason, or the error that stopped them all."""
     sources = [docx for item in ready for docx in item.staged]
     counts = {"done": 0, "failed": 0}
 
@@ -322,10 +458,11 @@ def _convert(ready: list[_Prepared], stage: Path, factory: Callable[[], PdfConve
         if progress is not None:
             progress("pdf", counts["done"], len(sources), counts["failed"])
 
-    try:
-        converter = factory()
-    except ConversionError as exc:  # no LibreOffice at all: the same error for every workbook
-        return {}, exc
+    if converter is None:
+        try:
+            converter = _converter(factory)
+        except ConversionError as exc:  # no LibreOffice at all: the same error for every workbook
+            return {}, exc
     return converter.convert(sources, stage, step), None
 
 

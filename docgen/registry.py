@@ -659,6 +659,7 @@ class Made:
     registry: Registry
     collected: Collected
     written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # of `written`: already there with the same content
     pdf_note: str | None = None  # no LibreOffice: no PDF, not a failure
     pdf_error: DocgenError | None = None  # LibreOffice failed: the other files are still written
 
@@ -724,5 +725,5 @@ def make_registry(
                 raise OutputError(out_dir / ORDER_XLSX, f"не удалось записать: {os_reason(exc)}; реестр не обновлён"
                                   ) from exc
             pairs.append((stage / ORDER_XLSX, out_dir / ORDER_XLSX))
-        made.written = publish(pairs, force=force)
+        made.written = publish(pairs, force=force, unchanged=made.unchanged)
     return made

@@ -15,7 +15,7 @@ LAYERS = {
     "models": 1,
     "schema": 2, "profiles": 2, "rules": 2, "dates": 2,
     "kinds": 3, "plausible": 3,
-    "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4, "declension": 4,
+    "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4, "declension": 4, "provenance": 4,
     "pipeline": 5, "checking": 5,
     "registry": 6, "archive": 6, "annotate": 6, "calls": 6,
     "cli": 7, "__main__": 8,

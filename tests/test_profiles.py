@@ -111,7 +111,7 @@ def test_a_third_municipality_needs_only_a_profile_file(tmp_path: Path, monkeypa
     out = tmp_path / "out"
     result = runner.invoke(cli.main, ["render", str(book), "-o", str(out), "--format", "docx"])
     assert result.exit_code == 0, result.output
-    [docx] = list(out.iterdir())
+    [docx] = [p for p in out.iterdir() if p.suffix == ".docx"]
     assert docx.name == "Заречный заявление МАОУ гимназия № 56 г. Томска.docx"
     doc = Document(io.BytesIO(docx.read_bytes()))
     texts = [p.text for p in doc.paragraphs]

@@ -33,6 +33,12 @@ def available() -> list[str]:
     return sorted({p.stem for folder in _folders() if folder.is_dir() for p in folder.glob("*.toml")})
 
 
+def profile_files() -> list[Path]:
+    """List every file a profile is read from (TOML profiles and their order texts), shipped ones and the user's."""
+    return sorted(p for folder in _folders() if folder.is_dir() for pattern in ("*.toml", "*.json")
+                  for p in folder.glob(pattern) if p.is_file())
+
+
 _GENERIC = {"город", "города", "район", "района", "округ", "округа", "муниципальный", "городской"}  # name no place
 
 
