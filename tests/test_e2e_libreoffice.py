@@ -83,10 +83,14 @@ def test_a4_and_page_numbers_from_page_two(rendered: Path) -> None:
 
 
 def test_docx_and_pdf_side_by_side_and_rerun_is_quiet(rendered: Path) -> None:
-    assert sorted(p.name for p in rendered.iterdir()) == [f"{STEM}.docx", f"{STEM}.pdf"]
+    assert sorted(p.name for p in rendered.iterdir()) == [".docgen-record.json", f"{STEM}.docx", f"{STEM}.pdf"]
+    pdf = rendered / f"{STEM}.pdf"
+    before = pdf.stat().st_mtime_ns, pdf.stat().st_ino
     example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
     again = CliRunner().invoke(cli.main, ["render", str(example), "-o", str(rendered)])
     assert again.exit_code == 0, again.output  # same data: same documents, no --force needed
+    assert f"без изменений «{rendered / STEM}.docx», «{pdf}»" in again.output
+    assert (pdf.stat().st_mtime_ns, pdf.stat().st_ino) == before  # the record spared LibreOffice the work
 
 
 def test_converter_refuses_a_file_that_is_not_docx(tmp_path: Path) -> None:
