@@ -73,9 +73,10 @@ class Model(BaseModel):
 
 
 class Addressee(Model):
-    """Whom a paper is addressed to, already in the dative: «Директору МАУ ИМЦ», «В.В. Пустоваловой».
+    """Whom a paper is addressed to (ГОСТ Р 7.0.97, 5.15): «Директору МАУ ИМЦ», «В.В. Пустоваловой» in the dative.
 
-    The name may be absent: a paper to an organization («В Управление образования …») has none.
+    The name may be absent: a paper to an organization names it in the nominative, without «В»
+    («Управление образования Администрации МО «Турочакский район»»); `position_dative` then holds that name.
     """
 
     position_dative: Text
@@ -350,6 +351,9 @@ class Paper(Model):
     """What every paper has: the municipality's profile, a title and a file name from it."""
 
     kind: ClassVar[str]
+    # An order's every declined form goes to a review list; other papers decline only a name or two (the school
+    # in the genitive), listed only when a form is uncertain.
+    review_every_form: ClassVar[bool] = False
     profile: Profile
 
     @computed_field  # type: ignore[prop-decorator]
@@ -563,7 +567,7 @@ class PracticeReport(EventsReport):
     kind: ClassVar[str] = "otchet_praktika"
     site_head: PersonName
     site_head_position: Text
-    coordinator_dative: Text  # «методисту Управления образования И.И. Ивановой»: typed in the dative
+    coordinator: Text  # «Сидорова Наталья Викторовна»: the paper prints «Н.В. Сидоровой» under the profile's position
     topic: Text
     period_start: date
     period_end: date
@@ -763,6 +767,7 @@ class Order(Paper):
     """
 
     kind: ClassVar[str] = "rasporyazhenie"
+    review_every_form: ClassVar[bool] = True
     order_date: date
     number: Text
     title: Text

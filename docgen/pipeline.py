@@ -163,7 +163,7 @@ def _prepare(task: _Task) -> _Prepared:
             done.stems.append(stem)
             done.staged.append(staged)
             forms += used
-        if forms:
+        if forms and (paper.review_every_form or any(form.risks for form in forms)):
             name = safe_file_name(f"Проверка склонений — {done.stems[0]}") + ".csv"
             review = task.stage / f"{task.index:06d}_{name}"
             writing = name

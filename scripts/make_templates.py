@@ -312,7 +312,8 @@ def signature(doc: Document, role: str, name: str) -> None:
 def build_zayavka(path: Path) -> None:
     doc = new_document("Заявка на присвоение статуса стажировочной площадки")
     addressee(doc, "profile.addressee.position_dative", "profile.addressee.name_dative", name_optional=True)
-    para(doc, "{{ org.head_name.full }}, {{ org.head_position }} {{ org.short_name_typeset }}",
+    # «директор МАОУ гимназии № 56»: the organization in the genitive after the position, as in № 477
+    para(doc, "{{ org.head_name.full }}, {{ org.head_position }} {{ org.short_name | рд }}",
          indent=False, left=RIGHT_BLOCK, align=LEFT, space_before=12)
     title_block(doc)
 
@@ -410,7 +411,11 @@ def build_otchet(path: Path) -> None:
 
 def build_otchet_praktika(path: Path) -> None:
     doc = new_document("Отчёт по практике на стажировочной площадке")
-    para(doc, "{{ coordinator_dative | capfirst | typeset }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    # п. 4.5: the report goes to the coordinator, п. 4.6: one of the Управление's methodists
+    para(doc, "{%p if profile.report_addressee %}", indent=False, left=RIGHT_BLOCK, align=LEFT)
+    para(doc, "{{ profile.report_addressee.position_dative }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
+    para(doc, "{%p endif %}", indent=False, left=RIGHT_BLOCK, align=LEFT)
+    para(doc, "{{ coordinator | ио | дт }}", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
     title_block(doc)
     para(doc, "Направление стажировочной площадки: {{ topic }}", indent=False)
     para(doc, "Руководитель стажировочной площадки: {{ site_head.full }}, {{ site_head_position }}", indent=False)
@@ -441,7 +446,7 @@ def build_otchet_praktika(path: Path) -> None:
 def build_plan(path: Path) -> None:
     doc = new_document("План деятельности стажировочной площадки")
     para(doc, "УТВЕРЖДАЮ", indent=False, left=RIGHT_BLOCK, align=LEFT, bold=True)
-    para(doc, "{{ org.head_position | capfirst }} {{ org.short_name_typeset }}", indent=False, left=RIGHT_BLOCK,
+    para(doc, "{{ org.head_position | capfirst }} {{ org.short_name | рд }}", indent=False, left=RIGHT_BLOCK,
          align=LEFT)
     para(doc, "______________ {{ org.head_name.initials_surname }}", indent=False, left=RIGHT_BLOCK, align=LEFT,
          space_before=12)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document
 
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application, Plan, PracticeReport, Report
+from docgen.pipeline import render_many
 from docgen.render import Renderer, template_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,8 +87,11 @@ def test_turochak_practice_report() -> None:
     doc, model = rendered(EXAMPLES / "turochak" / "Отчет по практике МБОУ Турочакская СОШ.xlsx")
     assert isinstance(model, PracticeReport)
     texts = paragraphs(doc)
-    assert texts[0].startswith("Методисту Управления образования")
-    assert texts[0].endswith(f"Н.В.{NBSP}Сидоровой")
+    # п. 4.5: to the coordinator; п. 4.6: one of the Управление's methodists; the full name typed, «И.О. Фамилия»
+    # printed in the dative (ГОСТ Р 7.0.97, 5.15)
+    assert texts[:2] == ["Координатору стажировочной площадки, методисту Управления образования Администрации МО "
+                         "«Турочакский район»", f"Н.В.{NBSP}Сидоровой"]
+    assert model.coordinator == "Сидорова Наталья Викторовна"
     assert "по практике на стажировочной площадке" in texts
     heads = ["1. Программа стажировки", "2. Стажёры", "3. Проведённые мероприятия", "4. Результаты практики",
              "5. Информация о деятельности", "6. Предложения"]
@@ -107,6 +112,7 @@ def test_plan_from_its_own_workbook() -> None:
     assert isinstance(model, Plan)
     texts = paragraphs(doc)
     assert texts[0] == "УТВЕРЖДАЮ"
+    assert texts[1] == "Директор МАОУ гимназии №\u00a056\u00a0г.\u00a0Томска"  # the genitive, as in № 477
     assert "на 2024-2025 учебный год" in texts
     table = rows(doc.tables[0])
     assert table[0] == ["№ пп", "Мероприятие", "Форма проведения", "Сроки исполнения", "Ответственный за реализацию"]
@@ -129,7 +135,8 @@ def test_turochak_zayavka_has_the_criteria_and_its_own_addressee() -> None:
     doc, model = rendered(EXAMPLES / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx")
     assert isinstance(model, Application)
     texts = paragraphs(doc)
-    assert texts[0] == "В Управление образования Администрации МО «Турочакский район»"
+    # addressed to a body: its name in the nominative, without «В» (ГОСТ Р 7.0.97, 5.15)
+    assert texts[0] == "Управление образования Администрации МО «Турочакский район»"
     assert "на присвоение статуса стажировочной площадки Турочакского района" in texts
     assert any(t.startswith("3. Обоснование") and t.endswith("Турочакского района.") for t in texts)
     assert "5. План деятельности/дорожная карта стажировочной площадки на 1 год (2025-2026)." in texts
@@ -166,3 +173,24 @@ def test_committed_workbooks_match_their_content(content: Path) -> None:
         assert loaded.model.org.short_name == data["form"]["org.short_name"]  # type: ignore[attr-defined]
     for key, records in data["tables"].items():
         assert len(getattr(loaded.model, key)) == len(records), key
+
+
+def test_a_school_paper_lists_a_declined_name_only_when_it_is_uncertain(tmp_path: Path) -> None:
+    """The заявка declines the school's name («директор МАОУ гимназии № 56»); a review list comes with it only when
+    that form may be wrong, unlike the order, whose every form is listed."""
+    source = EXAMPLES / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    wb = openpyxl.load_workbook(source)
+    ws = wb["Заявка"]
+    row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("Краткое наименование"))
+    ws.cell(row, 2).value = "МАУ ДО Станция Ромашка"
+    risky = tmp_path / "станция.xlsx"
+    wb.save(risky)
+    out = tmp_path / "out"
+    outcomes = render_many([source, risky], out, formats=("docx",))
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    reviews = sorted(p.name for p in out.iterdir() if p.suffix == ".csv")
+    assert reviews == ["Проверка склонений — Заявка стажировочная ОО МАУ ДО Станция Ромашка.csv"]
+    listed = (out / reviews[0]).read_text(encoding="utf-8-sig")
+    assert "МАУ ДО Станции Ромашки" in listed and "в кавычках" in listed
+    doc = Document(out / "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска.docx")
+    assert f"директор МАОУ гимназии №{NBSP}56{NBSP}г.{NBSP}Томска" in paragraphs(doc)[2]

@@ -42,7 +42,8 @@ def test_addressee_title_and_signature(renderer: Renderer, example: Path) -> Non
     paragraphs = texts(doc)
     assert paragraphs[0] == "Директору МАУ ИМЦ"
     assert paragraphs[1] == f"В.В.{NBSP}Пустоваловой"
-    assert paragraphs[2] == (f"Горбунова Елена Аркадьевна, директор МАОУ гимназия №{NBSP}56{NBSP}г.{NBSP}Томска")
+    # the organization in the genitive after the position, as № 477 writes «Руководителям … МАОУ гимназии № 56»
+    assert paragraphs[2] == (f"Горбунова Елена Аркадьевна, директор МАОУ гимназии №{NBSP}56{NBSP}г.{NBSP}Томска")
     assert "Заявка" in paragraphs
     assert "на присвоение статуса стажировочной площадки города Томска" in paragraphs
     assert f"«12»{NBSP}мая{NBSP}2023{NBSP}г." in paragraphs
