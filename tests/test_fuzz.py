@@ -1,6 +1,7 @@
 """Property: any Unicode typed into a text field gives a Russian error naming that cell, or a document holding it.
 
-Every text field that is printed as typed (topic, goals, report sections, address…) of each kind of paper is filled
+Every text field that is printed as typed (topic, goals, report sections, address…) of each kind of paper, and
+every free-text cell of its tables (roadmap, products, events, trainees, projects, criteria), is filled
 with arbitrary text: control and format characters, neighbours of the surrogates, markup, Jinja, very long strings.
 Either the workbook is refused with an error naming the cell, or the .docx holds the value as the README says it
 is cleaned (`clean_cell_text`: control characters, bidi controls and zero-width spaces out; spaces collapsed;
@@ -107,6 +108,69 @@ def test_any_text_is_refused_at_its_cell_or_printed_as_cleaned(field: tuple[str,
         if outcome.error is not None:
             assert isinstance(outcome.error, WorkbookInvalidError), outcome.error
             here = f"Лист «{ws.title}», строка {row}, столбец B"
+            assert any(str(p).startswith(here) for p in outcome.error.problems if p.is_error), str(outcome.error)
+            assert re.search("[а-яё]", str(outcome.error))
+            return
+        text = _document_text(Path(folder) / "out" / f"{outcome.documents[0]}.docx")
+    assert _norm(clean_cell_text(value)) in _norm(text)
+
+
+# The table sheets: every free-text column (a choice list's value may be replaced by the list's, so those with a
+# strict list are left out) of each kind's example, the Turochak заявка for its «Показатели».
+TABLE_BOOKS = {**EXAMPLES, "zayavka (turochak)": ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"}
+
+
+def _table_cells() -> list[tuple[str, str, str]]:
+    cells = []
+    for book in TABLE_BOOKS:
+        for table in SPECS[book.split()[0]].tables:
+            if (book == "zayavka (turochak)") != (table.key == "criteria"):  # each table once; criteria: Turochak
+                continue
+            cells += [(book, table.name, column.label) for column in table.columns
+                      if column.kind in (Kind.TEXT, Kind.LONG_TEXT) and not column.strict_choices]
+    return cells
+
+
+TABLE_CELLS = _table_cells()
+
+
+def _column_of(ws: openpyxl.worksheet.worksheet.Worksheet, header: str) -> int:
+    for cell in ws[1]:
+        if isinstance(cell.value, str) and cell.value.rstrip(" *") == header:
+            return int(cell.column)
+    raise AssertionError(f"no column «{header}»")
+
+
+def test_every_table_kind_has_cells_to_fill() -> None:
+    sheets = {(book, sheet) for book, sheet, _ in TABLE_CELLS}
+    assert sheets == {("zayavka", "Продукты"), ("zayavka", "Дорожная карта"), ("zayavka (turochak)", "Показатели"),
+                      ("otchet", "Мероприятия"), ("otchet", "Проекты стажёров"), ("otchet", "Продукты"),
+                      ("otchet_praktika", "Стажёры"), ("otchet_praktika", "Мероприятия"), ("plan", "Мероприятия")}
+    assert ("zayavka", "Дорожная карта", "Контактная информация") in TABLE_CELLS
+
+
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # the longest example
+@given(place=st.sampled_from(TABLE_CELLS), value=TEXT)
+def test_any_text_in_a_table_cell_is_refused_at_its_cell_or_printed_as_cleaned(place: tuple[str, str, str],
+                                                                                value: str) -> None:
+    book, sheet, header = place
+    wb = _BOOKS.get(book) or _BOOKS.setdefault(book, openpyxl.load_workbook(TABLE_BOOKS[book]))
+    ws = wb[sheet]
+    column = _column_of(ws, header)
+    cell = ws.cell(row=2, column=column)  # the table's first row
+    original = cell.value
+    cell.value = _as_excel_stores(value)
+    cell.data_type = "s"
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "книга.xlsx"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        cell.value = original
+        source.write_bytes(buffer.getvalue())
+        [outcome] = render_many([source], Path(folder) / "out", formats=("docx",), workers=1)
+        if outcome.error is not None:
+            assert isinstance(outcome.error, WorkbookInvalidError), outcome.error
+            here = f"Лист «{sheet}», строка 2, столбец {cell.column_letter}"
             assert any(str(p).startswith(here) for p in outcome.error.problems if p.is_error), str(outcome.error)
             assert re.search("[а-яё]", str(outcome.error))
             return
