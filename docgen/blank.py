@@ -19,7 +19,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.models import Profile
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile, order_defaults
-from docgen.schema import INSTRUCTIONS_SHEET, LISTS, LISTS_SHEET, Column, Kind, TableSheet, WorkbookSpec
+from docgen.schema import (
+    HOW_TO_CHECK,
+    INSTRUCTIONS_SHEET,
+    LISTS,
+    LISTS_SHEET,
+    Column,
+    Kind,
+    TableSheet,
+    WorkbookSpec,
+)
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
 HINT_FONT = Font(italic=True, color="595959")
@@ -28,18 +37,61 @@ TEXT_FORMAT = "@"
 TABLE_ROWS_VALIDATED = 500
 
 
-def build_blank(spec: WorkbookSpec, profile: str | None = None) -> openpyxl.Workbook:
-    """Return a new workbook for `spec`, with `profile` preselected when given."""
+UNKNOWN_SITE = "на сайте docgen вашего управления образования (адрес сообщит методист)"
+
+
+def how_to_check(number: int, site: str | None = None, *, token: bool = False) -> list[str]:
+    """Return the instruction steps that say where to check a workbook: the web page first, the command line second.
+
+    Most people who fill a workbook have no terminal, so the department's web page (`docgen serve`) comes first.
+    Its address is known only when the workbook is downloaded from it (or given to `docgen new --site`); otherwise
+    the step says whom to ask.  A token is never written into a workbook: workbooks travel by e-mail.
+    """
+    where = f"на сайте docgen: {site}" if site else UNKNOWN_SITE
+    if site and token:
+        where += " (сайт открывается по ссылке с ключом доступа — её присылает методист)"
+    return [
+        f"{number}. Проверьте книгу и получите документы {where}. Откройте сайт в браузере, перетащите на страницу "
+        "эту книгу (или выберите её кнопкой) и нажмите «Проверить и сделать документы». Сайт покажет каждую ошибку "
+        "— лист, строку, столбец и что нужно ввести — и даст скачать книгу с отмеченными ячейками; если ошибок нет — "
+        "готовый документ в Word (.docx) и PDF.",
+        f"{number + 1}. Второй способ — командная строка на компьютере, где установлен docgen: "
+        "docgen check <файл>.xlsx покажет ошибки, docgen render <файл>.xlsx -o <папка> сделает .docx и .pdf.",
+    ]
+
+
+def instructions(spec: WorkbookSpec, site: str | None = None, *, token: bool = False) -> list[str]:
+    """Return the lines of the «Инструкция» sheet, the checking steps numbered after the filling steps."""
+    lines: list[str] = []
+    for line in spec.instructions:
+        if line != HOW_TO_CHECK:
+            lines.append(line)
+            continue
+        steps = [n for n in lines if n[:1].isdigit()]
+        lines += how_to_check(int(steps[-1].split(".", 1)[0]) + 1 if steps else 1, site, token=token)
+    return lines
+
+
+def build_blank(spec: WorkbookSpec, profile: str | None = None, *, site: str | None = None,
+                token: bool = False) -> openpyxl.Workbook:
+    """Return a new workbook for `spec`, with `profile` preselected when given.
+
+    `site` is the address of the department's docgen web page, written on the «Инструкция» sheet; `token` says
+    that page asks for an access key.
+    """
     wb = openpyxl.Workbook()
     intro = wb.active
     assert intro is not None
     intro.title = INSTRUCTIONS_SHEET
     intro.column_dimensions["A"].width = 110
-    for row, line in enumerate(spec.instructions, start=1):
+    for row, line in enumerate(instructions(spec, site, token=token), start=1):
         cell = intro.cell(row=row, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
             cell.font = Font(bold=True, size=14)
+        elif site and f"docgen: {site}" in line:
+            cell.hyperlink = site  # a click on the step opens the page
+            cell.font = Font(color="0563C1", underline="single")
 
     chosen = load_profile(profile or DEFAULT_PROFILE)
     lists = _write_lists(wb)

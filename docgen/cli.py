@@ -244,8 +244,11 @@ def _kinds_offered() -> str:
               help="Куда сохранить книгу (.xlsx).")
 @click.option("--profile", default=DEFAULT_PROFILE, show_default=True, metavar="ПРОФИЛЬ",
               help="Муниципалитет: " + ", ".join(available()) + ".")
+@click.option("--site", metavar="АДРЕС",
+              help="Адрес сайта docgen управления образования (http://…): лист «Инструкция» отправит туда "
+                   "проверять книгу. Без него — «адрес сообщит методист».")
 @click.option("--force", is_flag=True, help="Заменить существующий файл.")
-def new(kind: str, output: Path, profile: str, force: bool) -> int:
+def new(kind: str, output: Path, profile: str, site: str | None, force: bool) -> int:
     """Создать пустую книгу для заполнения.
 
     \b
@@ -257,6 +260,7 @@ def new(kind: str, output: Path, profile: str, force: bool) -> int:
       docgen new заявка -o заявка.xlsx
       docgen new отчёт -o отчёт.xlsx
       docgen new заявка --profile Турочак -o заявка.xlsx
+      docgen new заявка -o заявка.xlsx --site http://docgen.example.ru/
     """
     kind = kind_key(kind) or kind
     if kind not in SPECS:
@@ -269,12 +273,15 @@ def new(kind: str, output: Path, profile: str, force: bool) -> int:
         offered = ", ".join(k for k in chosen.documents if k in PAPERS)
         raise click.BadParameter(f"в профиле «{profile}» нет документа «{PAPERS[kind].name}»; есть: {offered}",
                                  param_hint="ВИД")
+    if site is not None and not re.fullmatch(r"https?://\S+", site.strip()):
+        raise click.BadParameter(f"«{site}»; ожидается адрес сайта, например http://docgen.example.ru/",
+                                 param_hint="--site")
     if output.exists() and not force:
         click.echo(f"Файл «{output}» уже существует; чтобы заменить его, добавьте --force", err=True)
         return EXIT_FAILED
     with staging(output.parent if str(output.parent) else Path()) as folder:
         staged = folder / output.name
-        build_blank(SPECS[kind], profile).save(staged)
+        build_blank(SPECS[kind], profile, site=site.strip() if site else None).save(staged)
         staged.replace(output)
         note_published(output)
     click.echo(f"Создана книга «{output}». Заполните её и проверьте: docgen check \"{output}\"")

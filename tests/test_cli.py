@@ -55,6 +55,28 @@ def test_new_writes_a_workbook_that_check_reads(tmp_path: Path) -> None:
     assert "уже существует" in again.output
 
 
+def test_blank_instructions_send_a_school_to_the_web_page_first(tmp_path: Path) -> None:
+    """A deputy director has no terminal: the web page is the first way to check, the command line the second."""
+    path = tmp_path / "заявка.xlsx"
+    run("new", "zayavka", "-o", str(path))
+    sheet = openpyxl.load_workbook(path)["Инструкция"]
+    lines = [str(c.value) for (c,) in sheet.iter_rows(max_col=1) if c.value]
+    assert lines[4].startswith("4. Проверьте книгу и получите документы на сайте docgen вашего управления "
+                               "образования (адрес сообщит методист). Откройте сайт в браузере")
+    assert lines[5] == ("5. Второй способ — командная строка на компьютере, где установлен docgen: docgen check "
+                        "<файл>.xlsx покажет ошибки, docgen render <файл>.xlsx -o <папка> сделает .docx и .pdf.")
+    assert not any("docgen" in line for line in lines[:4])
+
+    sited = tmp_path / "с адресом.xlsx"
+    assert run("new", "plan", "-o", str(sited), "--site", "https://docgen.example.ru/").exit_code == 0
+    sheet = openpyxl.load_workbook(sited)["Инструкция"]
+    step = next(c for (c,) in sheet.iter_rows(max_col=1) if str(c.value).startswith("3. Проверьте"))
+    assert "на сайте docgen: https://docgen.example.ru/. Откройте сайт" in str(step.value)
+    assert step.hyperlink is not None and step.hyperlink.target == "https://docgen.example.ru/"
+    bad = run("new", "plan", "-o", str(tmp_path / "x.xlsx"), "--site", "docgen")
+    assert bad.exit_code == 2 and "ожидается адрес сайта" in bad.output
+
+
 def test_blank_workbook_has_hints_dropdowns_and_date_formats(tmp_path: Path) -> None:
     path = tmp_path / "заявка.xlsx"
     run("new", "zayavka", "-o", str(path))

@@ -129,6 +129,33 @@ def test_blank_workbook_download(client: TestClient) -> None:
     assert refused.status_code == 400 and "нет такого документа" in refused.text
 
 
+def _instructions(blob: bytes) -> list[str]:
+    sheet = openpyxl.load_workbook(io.BytesIO(blob))["Инструкция"]
+    return [str(c.value) for (c,) in sheet.iter_rows(max_col=1) if c.value]
+
+
+def test_a_blank_from_the_page_sends_the_school_back_to_this_page(
+        make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    """The «Инструкция» sheet names this server's address (the school has no terminal); never the access key."""
+    client = make_server()[1]
+    lines = _instructions(client.get("/blank", params={"profile": "tomsk", "kind": "zayavka"}).content)
+    web = next(i for i, line in enumerate(lines) if "на сайте docgen" in line)
+    assert lines[web].startswith("4. Проверьте книгу и получите документы на сайте docgen: http://testserver/. "
+                                 "Откройте сайт в браузере")
+    assert "«Проверить и сделать документы»" in lines[web]  # the page's own button
+    assert lines[web + 1].startswith("5. Второй способ — командная строка")
+    assert not any("docgen check" in line for line in lines[:web])  # the terminal is not the first way in
+    token = "k" * 24
+    keyed = make_server(token=token)[1]
+    blob = keyed.get("/blank", params={"profile": "tomsk", "kind": "otchet"},
+                     headers={"Authorization": f"Bearer {token}"}).content
+    lines = _instructions(blob)
+    assert any(line.startswith("5. Проверьте книгу и получите документы на сайте docgen: http://testserver/ (сайт "
+                               "открывается по ссылке с ключом доступа — её присылает методист).") for line in lines)
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        assert not any(token.encode() in zf.read(name) for name in zf.namelist())
+
+
 def test_content_disposition_is_rfc5987_with_ascii_fallback() -> None:
     header = content_disposition("Заявка «Школа» № 5; 100 %.pdf")
     fallback = re.match(r'attachment; filename="([^"]*)"; filename\*=UTF-8\'\'(\S+)$', header)

@@ -291,10 +291,13 @@ class Server:
                          "Для выбранного муниципалитета нет такого документа. Вернитесь на главную страницу и "
                          "выберите документ из списка.")
 
+        site = str(request.base_url)
+
         def build() -> bytes:
             buffer = io.BytesIO()
             with LIBRARY:  # openpyxl and lxml, one thread at a time (see docgen.web.work)
-                build_blank(SPECS[kind], profile_key).save(buffer)
+                # the sheet «Инструкция» sends the school back here: this server's own address, never its token
+                build_blank(SPECS[kind], profile_key, site=site, token=bool(self.settings.token)).save(buffer)
             return buffer.getvalue()
 
         data = await run_in_threadpool(build)
