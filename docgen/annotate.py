@@ -4,6 +4,9 @@ The copy is what a deputy director opens next to the report: errors and warnings
 each cell carries a comment with the message, and the sheet «Замечания» lists every problem with a link to its
 cell (problems that have no single cell — a missing sheet, a rule about the whole roadmap — are found only there).
 The original workbook is never written to.
+
+An .xls or .ods workbook cannot be marked in its own format (openpyxl writes .xlsx only): its marked copy is an .xlsx
+made from the values read, without the source's formatting, formulas and lists, and its first sheet says so.
 """
 
 from __future__ import annotations
@@ -11,18 +14,21 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from docgen.checking import Checked
 from docgen.errors import CellRef, OutputError, Problem, Severity, WorkbookFileError
 from docgen.output import dated_office_file, write_atomically
 from docgen.render import normalize_docx
+from docgen.spreadsheet import open_workbook
 
 SHEET = "Замечания"
 SUFFIX = " — замечания"
@@ -37,6 +43,7 @@ LEGEND = {
     Severity.INFO: "сведения — для информации",
 }
 _COMMENT_WIDTH, _COMMENT_HEIGHT = 320, 140  # points: room for two or three lines of a message
+OWN_FORMAT = (".xlsx", ".xlsm")  # marked in a copy of the workbook itself; others in an .xlsx made from the values
 
 
 def annotated_name(source: Path) -> str:
@@ -61,12 +68,16 @@ def annotate_workbook(checked: Checked, target: Path, *, force: bool = False) ->
 
 def marked_copy(checked: Checked) -> bytes:
     """Return the bytes of the marked copy; equal problems give equal bytes."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; the copy is for reading
-            wb = openpyxl.load_workbook(checked.path)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise WorkbookFileError(checked.path, "книгу не удалось открыть для копии с замечаниями") from exc
+    rebuilt = checked.path.suffix.lower() not in OWN_FORMAT
+    if rebuilt:
+        wb = _from_values(checked.path)
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; the copy is for reading
+                wb = openpyxl.load_workbook(checked.path)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+            raise WorkbookFileError(checked.path, "книгу не удалось открыть для копии с замечаниями") from exc
     problems = checked.problems
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
@@ -81,10 +92,43 @@ def marked_copy(checked: Checked) -> bytes:
         comment = Comment(text, "docgen")
         comment.width, comment.height = _COMMENT_WIDTH, _COMMENT_HEIGHT
         cell.comment = comment
-    _list_sheet(wb, problems, checked.path)
+    _list_sheet(wb, problems, checked.path, rebuilt=rebuilt)
     buffer = io.BytesIO()
     wb.save(buffer)
     return _stable(buffer.getvalue(), checked.path)
+
+
+def _from_values(path: Path) -> openpyxl.Workbook:
+    """Make an .xlsx of the values of an .xls or .ods workbook, sheet by sheet, as docgen read them.
+
+    Dates keep a date format; error values are written as their text («#DIV/0!»); merged ranges and hidden sheets
+    stay as they were.  Characters an .xlsx cannot hold (control characters) are left out.
+    """
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    with open_workbook(path) as book:
+        for name in book.sheet_names:
+            sheet = book.sheet(name)
+            ws = wb.create_sheet(name)
+            if name in book.hidden:
+                ws.sheet_state = "hidden"
+            for row, values in enumerate(sheet.rows, start=1):
+                for column, value in enumerate(values, start=1):
+                    if value is None:
+                        continue
+                    cell = ws.cell(row, column, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                                   else value)
+                    if isinstance(value, datetime | date):
+                        cell.number_format = "DD.MM.YYYY"
+            for (row, column), text in (sheet.errors or {}).items():
+                ws.cell(row, column, text)
+            for top, left, bottom, right in sheet.merged or ():
+                ws.merge_cells(f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}")
+            for column in range(1, ws.max_column + 1):  # readable at once, not 8.43 characters wide
+                ws.column_dimensions[get_column_letter(column)].width = 30 if column > 1 else 40
+    if not wb.sheetnames:
+        wb.create_sheet("Лист1")
+    return wb
 
 
 def _cell(where: CellRef | None, sheets: list[str]) -> tuple[str, str] | None:
@@ -100,7 +144,7 @@ def _link(where: CellRef | None, sheets: list[str]) -> str | None:
     return f"#'{sheet}'!{where.column or 'A'}{where.row or 1}"
 
 
-def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path) -> None:
+def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path, *, rebuilt: bool = False) -> None:
     """Put the sheet «Замечания» first: every problem, with a link to its cell where it has one."""
     sheets = list(wb.sheetnames)
     name, number = SHEET, 1
@@ -113,6 +157,11 @@ def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path) ->
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([f"Ошибок — {errors}, предупреждений и сведений — {len(problems) - errors}. "
                "Ячейки с замечаниями закрашены, текст замечания — в примечании к ячейке."])
+    if rebuilt:
+        ws.append([f"Книга сохранена в формате {source.suffix.lower()}: эта копия — книга .xlsx, собранная из "
+                   "прочитанных значений, без оформления, формул и списков исходной книги. Исправляйте исходную "
+                   f"книгу «{source.name}», а не эту копию."])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
     for severity, meaning in LEGEND.items():
         ws.append([severity.value, meaning])
         ws.cell(ws.max_row, 1).fill = FILLS[severity]

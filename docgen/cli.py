@@ -390,7 +390,7 @@ def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
     sources = expand(inputs)
     if not sources:
         named = ", ".join(f"«{p}»" for p in inputs)
-        click.echo(f"В {named} не найдено ни одной книги .xlsx — нечего делать.", err=True)
+        click.echo(f"В {named} не найдено ни одной книги (.xlsx, .xls, .ods) — нечего делать.", err=True)
     return sources
 
 

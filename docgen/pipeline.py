@@ -34,7 +34,7 @@ from docgen.errors import (
     os_reason,
 )
 from docgen.kinds import PAPERS
-from docgen.loader import load
+from docgen.loader import WORKBOOK_SUFFIXES, load
 from docgen.models import Paper
 from docgen.output import publish, safe_file_name, staging
 from docgen.pdf import PdfConverter, fingerprint
@@ -71,11 +71,13 @@ class Outcome:
 
 
 def expand(inputs: Iterable[Path]) -> list[Path]:
-    """Return the workbooks named, with folders replaced by the .xlsx files in them (lock files skipped)."""
+    """Return the workbooks named, with folders replaced by the workbooks in them: .xlsx, .xlsm, .xls, .ods (lock
+    files skipped)."""
     found: list[Path] = []
     for item in inputs:
         if item.is_dir():
-            found += sorted(p for p in item.rglob("*.xlsx") if not p.name.startswith("~$"))
+            found += sorted(p for p in item.rglob("*") if p.suffix.lower() in WORKBOOK_SUFFIXES
+                            and not p.name.startswith("~$") and not p.is_dir())
         else:
             found.append(item)
     return found

@@ -52,6 +52,7 @@ from docgen.pipeline import expand
 from docgen.profiles import DEFAULT_PROFILE
 from docgen.render import Renderer, normalize_docx, template_path
 from docgen.schema import SPECS
+from docgen.spreadsheet import open_workbook, sheet_names
 from docgen.text import NBSP, clean_cell_text, format_date, tie_numbers
 
 TITLE = "Реестр заявок на присвоение статуса стажировочной площадки"
@@ -294,20 +295,18 @@ def _salvage(path: Path) -> dict[str, str]:
     wanted = {_norm(c.label): c.key for c in form.fields if c.key in _SALVAGED}
     found: dict[str, str] = {}
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # anything unreadable simply has nothing to salvage
+        check_file(path)
+        with open_workbook(path) as book:
+            if form.name not in book.sheet_names:
+                return found
+            rows = book.sheet(form.name).rows
+    except WorkbookFileError:  # anything unreadable simply has nothing to salvage
         return found
-    try:
-        if form.name not in wb.sheetnames:
-            return found
-        for label, value in wb[form.name].iter_rows(min_col=1, max_col=2, values_only=True):
-            key = wanted.get(_norm(str(label))) if label is not None else None
-            if key and key not in found and isinstance(value, str) and clean_cell_text(value):
-                found[key] = clean_cell_text(value)
-    except Exception:  # lxml and zipfile raise their own types for broken parts
-        return found
-    finally:
-        wb.close()
+    for row in rows:
+        label, value = [*row, None, None][:2]
+        key = wanted.get(_norm(str(label))) if label is not None else None
+        if key and key not in found and isinstance(value, str) and clean_cell_text(value):
+            found[key] = clean_cell_text(value)
     return found
 
 
@@ -315,13 +314,10 @@ def _foreign(path: Path) -> bool:
     """Tell whether `path` is a readable workbook of no docgen kind (a list, an old registry), not a broken one."""
     try:
         check_file(path)
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception:  # unreadable: a broken заявка, not a foreign workbook
+        names = sheet_names(path)
+    except WorkbookFileError:  # unreadable: a broken заявка, not a foreign workbook
         return False
-    try:
-        return not any(spec.form.name in wb.sheetnames for spec in SPECS.values())
-    finally:
-        wb.close()
+    return not any(spec.form.name in names for spec in SPECS.values())
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -33,3 +33,17 @@ def test_benchmark_runs_and_reports_every_row(tmp_path: Path) -> None:
         assert all(m["docs"] == size["n"] and m["seconds"] > 0 for m in size["end_to_end"])
         assert size["peak_rss_mb"] > 0
     assert not any((tmp_path / "work").iterdir())  # the work folder is removed without --keep
+
+
+def test_reading_benchmark_reports_both_readers_for_every_example(tmp_path: Path) -> None:
+    reading = BENCH.parent / "reading.py"
+    done = subprocess.run([sys.executable, str(reading), "--repeat", "1", "--no-calc", "--results", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600, check=False, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = (tmp_path / "READING.md").read_text(encoding="utf-8")
+    raw = json.loads((tmp_path / "reading.json").read_text(encoding="utf-8"))
+    examples = sorted(p.name for p in (BENCH.parent.parent / "examples").rglob("*.xlsx"))
+    assert sorted(row["workbook"] for row in raw["xlsx"]) == examples
+    assert all(row["old_ms"] > 0 and row["new_ms"] > 0 and row["cells"] > 100 for row in raw["xlsx"])
+    assert raw["ratio_new_over_old"] == raw["total_new_ms"] / raw["total_old_ms"]
+    assert "| **все примеры** |" in report and all(name in report for name in examples)

@@ -119,7 +119,8 @@ def test_check_bad_file_is_one_russian_line(tmp_path: Path) -> None:
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     result = run("check", str(path))
     assert result.exit_code == 1
-    assert "Файл «заявка.xls»: формат .xls не поддерживается" in result.output
+    assert result.output == ("Файл «заявка.xls»: файл повреждён, его не удалось прочитать (устройство файла "
+                             "нарушено); откройте книгу в Excel или LibreOffice Calc и сохраните её заново\n")
 
 
 def test_render_docx_and_pdf(example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,7 +152,7 @@ def test_render_summary_names_a_broken_sheet_once(example: Path, tmp_path: Path,
     broken = with_form_xml(example, tmp_path, lambda xml: xml[: len(xml) // 2])
     result = run("render", str(broken), str(example), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert ("  • изменённая.xlsx: лист «Заявка» повреждён и не читается (XMLSyntaxError); откройте книгу в Excel "
+    assert ("  • изменённая.xlsx: лист «Заявка» повреждён и не читается (ошибка в XML); откройте книгу в Excel "
             "или LibreOffice Calc и сохраните её заново как .xlsx") in result.output.splitlines()
     assert "Готово: 1 из 2, с ошибками: 1." in result.output
 

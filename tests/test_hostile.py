@@ -93,4 +93,5 @@ def test_nothing_to_do_is_said(tmp_path: Path) -> None:
         extra = ["-o", str(tmp_path / "out")] if command == "render" else []
         result = run(command, str(tmp_path / "пусто"), *extra)
         assert result.exit_code == 1
-        assert f"В «{tmp_path / 'пусто'}» не найдено ни одной книги .xlsx — нечего делать." in result.output
+        nothing = f"В «{tmp_path / 'пусто'}» не найдено ни одной книги (.xlsx, .xls, .ods) — нечего делать."
+        assert nothing in result.output

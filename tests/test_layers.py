@@ -14,14 +14,14 @@ LAYERS = {
     "errors": 0, "text": 0, "glyphs": 0, "habits": 0,
     "models": 1,
     "schema": 2, "profiles": 2, "rules": 2, "dates": 2,
-    "kinds": 3, "plausible": 3,
+    "kinds": 3, "plausible": 3, "spreadsheet": 3,
     "loader": 4, "blank": 4, "render": 4, "contract": 4, "pdf": 4, "output": 4, "declension": 4, "provenance": 4,
     "pipeline": 5, "checking": 5,
     "registry": 6, "archive": 6, "annotate": 6, "calls": 6,
     "cli": 7, "__main__": 8,
     "web": 7,  # docgen serve: calls the library; nothing in the library imports it; cli starts it
 }
-ENGINES = {"openpyxl", "docxtpl", "docx", "jinja2", "subprocess", "click", "lxml"}
+ENGINES = {"openpyxl", "python_calamine", "docxtpl", "docx", "jinja2", "subprocess", "click", "lxml"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -228,7 +228,7 @@ def test_unreadable_file_is_one_russian_line(client: TestClient) -> None:
                                (EXAMPLE.name, EXAMPLE.read_bytes())])
     text = text_of(client.get(location).text)
     assert "заявка.xls файл не читается" in text
-    assert "формат .xls не поддерживается" in text
+    assert "файл повреждён, его не удалось прочитать (устройство файла нарушено)" in text
     assert "Книг: 2; без ошибок: 1; с ошибками: 1." in text
 
 

@@ -20,7 +20,7 @@ from typing import IO
 from docgen.loader import MAX_FILE_BYTES
 from docgen.output import safe_file_name
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # the loader explains what is wrong with the last three
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what the loader reads
 UTF8_FLAG = 0x800
 CHUNK = 1 << 20
 
