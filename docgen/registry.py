@@ -121,7 +121,12 @@ class Entry(Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def responsible_text(self) -> str:
-        return "\n".join(part for part in (self.responsible, self.contacts_text) if part)
+        """The responsible person and the contacts on the paper: each contact on a line of its own, without a label.
+
+        A label before an address on the same line («e-mail: school56@…») would make the address break after its
+        «@» although it fits a line of its own; a phone, an e-mail and a web address are told apart at a glance.
+        """
+        return "\n".join(part for part in (self.responsible, self.phone, self.email, self.site) if part)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -34,12 +34,13 @@ from jinja2 import Environment, StrictUndefined
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from lxml import etree
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from docgen.contract import Part, check_parts
 from docgen.declension import Decliner, Form, make_filters
 from docgen.errors import RenderError, TemplateContractError, TemplateError
-from docgen.text import format_date, format_date_words, tie_numbers
+from docgen.text import format_date, format_date_words, typeset
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # In a checkout the templates are read where a clerk edits them; an installed wheel has its copy inside the package
@@ -59,10 +60,17 @@ _GUARDED = re.compile(r"(?<=[{}%])_(?=[{}%])")
 
 
 def _finalize(value: Any) -> Any:
+    """Check and set every value a template prints: never None; typeset (text.typeset) whatever it is.
+
+    Every «{{ … }}» passes here, so no field of any paper can miss the non-breaking spaces and hyphens that keep
+    «№ 477», a phone or an e-mail whole, whether its template asks for `typeset` or not.
+    """
     if value is None:
         raise UndefinedError("пустое значение (None) в шаблоне; используйте {% if … %}")
-    if isinstance(value, str) and "_" in value:
-        return _GUARDED.sub(_GUARD, value)
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = typeset(value)
+        if "_" in value:
+            return _GUARDED.sub(_GUARD, value)
     return value
 
 
@@ -87,12 +95,24 @@ def _strip_dot(value: str) -> str:
     return str(value).rstrip().rstrip(".")
 
 
+def _but_last_line(value: str) -> str:
+    """All lines of a multi-line value but the last («» for one line): with `last_line`, lets a template keep only
+    the last paragraph of a section with what follows it."""
+    return str(value).rpartition("\n")[0]
+
+
+def _last_line(value: str) -> str:
+    return str(value).rpartition("\n")[2]
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "but_last_line": _but_last_line,
+    "last_line": _last_line,
     "colon": _colon,
     "strip_dot": _strip_dot,
     "paragraphs": _paragraphs,
     "capfirst": _capfirst,
-    "typeset": tie_numbers,
+    "typeset": typeset,  # every printed value is typeset anyway (_finalize); kept for templates that name it
     "date": format_date,
     "date_words": format_date_words,
 }
@@ -133,6 +153,66 @@ def make_env(slot: DeclinerSlot | None = None) -> Environment:
     return env
 
 
+_HYPHENATED = '<w:suppressAutoHyphens w:val="0"/>'  # a paragraph where the template turns hyphenation on
+_RUN = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>.*?</w:rPr>)?(.*?)</w:r>", re.DOTALL)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_NAME = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])[А-ЯЁA-Z][а-яёa-z]+(?:[-\u2011][А-ЯЁA-Za-zа-яё]+)*")
+_NO_LANGUAGE = '<w:lang w:val="zxx"/>'
+
+
+def protect_names(xml: str) -> str:
+    """Keep automatic hyphenation off the capitalised words of the paragraphs that turn it on.
+
+    Hyphenation is on only in table columns of ordinary words (scripts/make_templates.py), yet a clerk may type a
+    name there too: «учителя Турочакского района».  Word and LibreOffice hyphenate by the language of the text, so
+    each capitalised word but the first of the paragraph is put in a run of its own marked «no language» (zxx),
+    which neither hyphenates.  The first word is left alone: it is capitalised because it starts the cell.
+    """
+    if _HYPHENATED not in xml:
+        return xml
+
+    def paragraph(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if _HYPHENATED not in text:
+            return text
+        first = [True]
+
+        def run(m: re.Match[str]) -> str:
+            start, props, content = m.group(1), m.group(2) or "", m.group(3)
+            marked = (re.sub(r"<w:lang [^>]*/>", "", props).replace("</w:rPr>", _NO_LANGUAGE + "</w:rPr>")
+                      if props else f"<w:rPr>{_NO_LANGUAGE}</w:rPr>")
+
+            def split(t: re.Match[str]) -> str:
+                value, pieces, at = t.group(1), [], 0
+                for name in _NAME.finditer(value):
+                    is_first = first[0] and not value[:name.start()].strip()
+                    first[0] = False
+                    if is_first:
+                        continue
+                    pieces.append(f'<w:t xml:space="preserve">{value[at:name.start()]}</w:t></w:r>'
+                                  f'{start}{marked}<w:t xml:space="preserve">{name.group(0)}</w:t></w:r>{start}{props}')
+                    at = name.end()
+                if value.strip():
+                    first[0] = False
+                if not pieces:
+                    return t.group(0)
+                return "".join(pieces) + f'<w:t xml:space="preserve">{value[at:]}</w:t>'
+
+            return start + props + _TEXT.sub(split, content) + "</w:r>"
+
+        return _RUN.sub(run, text)
+
+    return _PARAGRAPH.sub(paragraph, xml)
+
+
+class _PlainTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's DocxTemplate with the one step docgen adds to every rendered part (`protect_names`)."""
+
+    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any],
+                        jinja_env: Environment | None = None) -> str:
+        return protect_names(super().render_xml_part(src_xml, part, context, jinja_env))
+
+
 class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
     """A DocxTemplate that reuses the cleaned XML and the compiled Jinja templates of earlier renders.
 
@@ -165,7 +245,7 @@ class _CachingTemplate(DocxTemplate):  # type: ignore[misc]
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _GUARD in dst_xml:
             dst_xml = dst_xml.replace(_GUARD, "_")
-        return self.resolve_listing(dst_xml)
+        return protect_names(self.resolve_listing(dst_xml))
 
     def resolve_listing(self, xml: str) -> str:
         """Turn tabs, line breaks (\\n, \\a) and page breaks (\\f) into Word XML as docxtpl does, in fewer steps.
@@ -274,7 +354,7 @@ class Renderer:
 
         Also the path for the templates `_Prepared` does not take.
         """
-        doc = DocxTemplate(io.BytesIO(self.blob))
+        doc = _PlainTemplate(io.BytesIO(self.blob))
         doc.render(context, jinja_env=self.env, autoescape=True)
         return _save(doc)
 

@@ -123,6 +123,86 @@ def tie_numbers(text: str) -> str:
     return text
 
 
+NBHY = "\u2011"  # non-breaking hyphen: LibreOffice draws it with the font's «-», and a PDF copies it as «-»
+WORD_JOINER = "\u2060"  # no break here; drawn as nothing and absent from the PDF's text
+BREAK_HERE = "\u200b"  # a break allowed here; drawn as nothing and absent from the PDF's text
+
+_MONTH_WORDS = "|".join((*MONTHS_GENITIVE, *MONTHS_NOMINATIVE))
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:!?)]")
+_PHONE = re.compile(
+    r"(?<![\d\w])(?:(?:\+7|8)[ \u00a0]?)?(?:\(\d{3,5}\)[ \u00a0]?)?\d{1,3}(?:[-\u2011 \u00a0]\d{2}){2}(?!\d)"
+    r"|(?<![\d\w])(?:(?:\+7|8)[ \u00a0]?)?\(\d{3,5}\)[ \u00a0]?\d{5,7}(?!\d)")
+_TIES = (
+    (re.compile(r"(?<=\d) +(?=%)"), NBSP),  # «45 %»
+    (re.compile(rf"(?<=\d) +(?=(?:{_MONTH_WORDS})\b)"), NBSP),  # «12 мая», ««12» мая»
+    (re.compile(rf"(?<=») +(?=(?:{_MONTH_WORDS})\b)"), NBSP),
+    # «12 мая 2023»; a month alone («ноябрь 2023 г.» in a narrow «Сроки» column) may break before its year
+    (re.compile(rf"((?:\d|»){NBSP}(?i:{_MONTH_WORDS})) +(?=\d{{4}})"), "\\1" + NBSP),
+    (re.compile(r"(?<=\d{4}) +(?=г\.|года?\b|гг\.)"), NBSP),  # «2023 г.»
+    (re.compile(r"(?<=\d{4})-(?=\d{4}(?!\d))"), NBHY),  # «2023-2024» учебный год
+)
+
+
+def typeset(value: str) -> str:
+    """Set a printed value so that nothing a reader needs whole breaks across lines.
+
+    Ties with non-breaking spaces: «№ 477», «45 %», «г. Томска», «№ 56 г. Томска», «В.В. Пустоваловой»,
+    «Пустовалова В.В.», dates in words («12» мая 2023 г.; «ноябрь 2023 г.» ties only «2023 г.»).  Non-breaking
+    hyphens in phones («+7 (3822) 12‑34‑58») and in «2023‑2024».  A double name («Кудрявцева-Артыбашская») keeps
+    its hyphen breakable: wider than a column, it had better break there than at a letter.
+    An e-mail or a web address can hold neither: a word joiner after each of its hyphens keeps it from breaking
+    at them (a reader would take such a hyphen for a hyphenation), and the places where it may break when it is
+    wider than its column are marked with zero-width spaces: after «@» and «://», before each «.», «/» and «-»
+    (the break points typographers use for addresses: nothing is added, and the next line visibly goes on with
+    the address).  Both
+    are invisible and LibreOffice leaves them out of the PDF's text, so an address copied from the PDF is the
+    address typed.  Idempotent: a value set twice is the same.
+    """
+    if not value or (value.isascii() and not any(ch in value for ch in "@/%-0123456789")):
+        return value
+    protected: list[str] = []
+
+    def protect(text: str) -> str:
+        protected.append(text)
+        return f"\ue000{len(protected) - 1}\ue001"
+
+    text = _URL.sub(lambda m: protect(_set_url(m.group(0))), value)
+    text = _EMAIL.sub(lambda m: protect(_set_email(m.group(0))), text)
+    text = _PHONE.sub(lambda m: protect(_set_phone(m.group(0))), text)
+    text = tie_numbers(text)
+    for pattern, replacement in _TIES:
+        text = pattern.sub(replacement, text)
+    if protected:
+        text = re.sub("\ue000(\\d+)\ue001", lambda m: protected[int(m.group(1))], text)
+    return text
+
+
+def _set_phone(phone: str) -> str:
+    return phone.replace(" ", NBSP).replace("-", NBHY)
+
+
+def _set_email(email: str) -> str:
+    email = email.replace(BREAK_HERE, "").replace(WORD_JOINER, "")
+    local, _, domain = email.partition("@")
+    return _address_breaks(local + "@" + BREAK_HERE + domain)
+
+
+def _set_url(url: str) -> str:
+    url = url.replace(BREAK_HERE, "").replace(WORD_JOINER, "")
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    return scheme + sep + (BREAK_HERE if sep else "") + _address_breaks(rest)
+
+
+def _address_breaks(address: str) -> str:
+    """Allow a break before each «.», «/» and «-» of an address, never after a «-» (The Chicago Manual of Style's
+    rule: the hyphen starts the next line, so no one takes it for a hyphenation)."""
+    address = re.sub(r"(?<=.)([./-])", BREAK_HERE + r"\1", address)
+    return address.replace("-", "-" + WORD_JOINER)
+
+
 def plural(n: int, one: str, few: str, many: str) -> str:
     """Say a count with its noun in the right form: plural(1484, "знак", "знака", "знаков") → «1484 знака»."""
     tail, tens = n % 10, n % 100

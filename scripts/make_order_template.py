@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm
 
@@ -118,6 +119,8 @@ def _polozhenie(doc: object) -> None:
     para(doc, "{%p if paragraph.is_heading %}")
     para(doc, "{{ paragraph.text }}", align=CENTER, indent=False, bold=True, space_before=12, space_after=6,
          keep_next=True)
+    para(doc, "{%p elif paragraph.text[-1:] == ':' %}")
+    para(doc, "{{ paragraph.text }}", keep_next=True)  # «4.3. Управление …:» stays with its 4.3.1
     para(doc, "{%p else %}")
     para(doc, "{{ paragraph.text }}")
     para(doc, "{%p endif %}")
@@ -156,6 +159,7 @@ def _form(doc: object) -> None:
         para(doc, text)
     form = doc.add_table(rows=2, cols=6)  # type: ignore[attr-defined]
     form.style = doc.styles["Table Grid"]  # type: ignore[attr-defined]
+    form.alignment = WD_TABLE_ALIGNMENT.CENTER  # 170 mm centred: from 30 to 200 mm, as every other table
     heads = ["№ пп", "Мероприятие с указанием формы проведения (практикум, методическое мероприятие, «Мировое кафе»)",
              "Ожидаемый результат", "Сроки проведения", "Категория участников мероприятия (для кого предназначено)",
              "Ответственный за организацию мероприятия, контактная информация"]
@@ -165,7 +169,7 @@ def _form(doc: object) -> None:
         _cell_text(cell, " ", size=11)
     _row_props(form.rows[0], header=True)
     _row_props(form.rows[1])
-    _widths(form, [10, 44, 32, 24, 28, 32])
+    _widths(form, [10, 42, 32, 24, 30, 32])  # «предназначено)» is 25 mm in 10 pt bold
     para(doc, "«____» ______________ 20____ г.", indent=False, space_before=24, space_after=24, keep_next=True)
     sign = doc.add_table(rows=2, cols=3)  # type: ignore[attr-defined]
     _no_borders(sign)

@@ -65,6 +65,9 @@ def _styles(doc: Document) -> None:
     fmt.space_after = Pt(0)
     fmt.line_spacing = 1.0
     fmt.widow_control = True
+    # No automatic hyphenation by default: names of people, organizations and places are everywhere in these papers
+    # and must never be hyphenated; only the columns of ordinary words that `table(hyphenate=…)` names turn it on.
+    normal.element.get_or_add_pPr().insert_element_before(_suppress_hyphens(), *_AFTER_SUPPRESS_HYPHENS)
     for name in ("Header", "Table Grid"):
         style = doc.styles[name]
         _set_fonts(style.element.get_or_add_rPr(), 12 if name == "Table Grid" else 14)
@@ -122,10 +125,19 @@ def para(doc_or_cell: object, text: str = "", *, align: WD_ALIGN_PARAGRAPH | Non
         fmt.space_before = Pt(space_before)
     if space_after:
         fmt.space_after = Pt(space_after)
-    if align is not None and align != WD_ALIGN_PARAGRAPH.JUSTIFY:
-        # Addressee, titles, requisites: a hyphen in «Пусто-валовой» or in a title is never acceptable.
-        p._p.get_or_add_pPr().insert_element_before(OxmlElement("w:suppressAutoHyphens"), *_AFTER_SUPPRESS_HYPHENS)
     return p
+
+
+def _suppress_hyphens(on: bool = True) -> OxmlElement:
+    element = OxmlElement("w:suppressAutoHyphens")
+    if not on:
+        element.set(qn("w:val"), "0")
+    return element
+
+
+def _hyphenate(paragraph: Paragraph) -> None:
+    """Turn automatic hyphenation on in one paragraph (the style turns it off everywhere)."""
+    paragraph._p.get_or_add_pPr().insert_element_before(_suppress_hyphens(on=False), *_AFTER_SUPPRESS_HYPHENS)
 
 
 # Word validates the order of pPr children: these come after suppressAutoHyphens (ECMA-376 CT_PPrBase).
@@ -171,7 +183,16 @@ def _tag_row(table: Table, tag: str) -> None:
 
 
 def _no_borders(table: Table) -> None:
+    """Drop the borders, and the cell margins too: the text of the first and last column then stands exactly on the
+    page margins (a right-aligned «№ 477» or signer's name ends at 200 mm, not 4 mm short of it)."""
     tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{side}")
@@ -183,8 +204,11 @@ def _no_borders(table: Table) -> None:
 
 
 def _auto_hyphenation(doc: Document) -> None:
-    """Hyphenate automatically (Word and LibreOffice with hyphen-ru): narrow table cells then break words at
-    syllables, not at an arbitrary letter."""
+    """Allow automatic hyphenation (Word and LibreOffice with hyphen-ru) in the document.
+
+    The Normal style suppresses it, so it works only in the table columns of ordinary words that turn it back on
+    (`table(hyphenate=…)`): there a long word («общеобразовательных» is 37 mm at 11 pt) breaks at a syllable
+    instead of at an arbitrary letter."""
     settings = doc.settings.element
     hyphenation = OxmlElement("w:autoHyphenation")
     # Word validates the schema order of settings: autoHyphenation follows defaultTabStop
@@ -240,11 +264,12 @@ def heading(doc: Document, text: str) -> None:
 
 def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths: list[float], *,
           centered: tuple[int, ...] = (0,), total: tuple[str, str] | None = None,
-          groups: tuple[str, str] | None = None) -> Table:
+          groups: tuple[str, str] | None = None, hyphenate: tuple[int, ...] = ()) -> Table:
     """A data table: bold header row repeated on every page, rows that do not split, one row per item.
 
     `groups` = (loop, label) adds a merged heading row per group around the item loop; `total` = (label, value)
-    adds a last row with the label across all columns but the last.
+    adds a last row with the label across all columns but the last.  `hyphenate` names the columns of ordinary
+    words where automatic hyphenation is on (never a column with names, addresses, phones or dates).
     """
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = doc.styles["Table Grid"]
@@ -264,6 +289,8 @@ def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths
     _row_props(row)
     for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
         _cell_text(cell, text, size=11, align=CENTER if index in centered else None)
+        if index in hyphenate:
+            _hyphenate(cell.paragraphs[0])
     _tag_row(t, "{%tr endfor %}")
     if groups:
         _tag_row(t, "{%tr endfor %}")
@@ -283,7 +310,8 @@ def events_table(doc: Document) -> None:
           "item in numbered_events",
           ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
            "{{ item.event.participants }}"],
-          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"))
+          [10, 72, 36, 26, 26], centered=(0, 3, 4), total=("Итого участников", "{{ participants_total }}"),
+          hyphenate=(2,))
 
 
 def date_line(doc: Document, field: str) -> None:
@@ -331,7 +359,7 @@ def build_zayavka(path: Path) -> None:
           "product in products",
           ["{{ loop.index }}", "{{ product.kind }}", "{{ product.title }}", "{{ product.due_label }}",
            "{{ product.site_date_label }}"],
-          [10, 32, 64, 32, 32], centered=(0, 3, 4))
+          [10, 32, 64, 32, 32], centered=(0, 3, 4), hyphenate=(1,))
 
     para(doc, "5. План деятельности/дорожная карта стажировочной площадки на {{ plan_years_words }} "
               "({{ plan_label }}).", keep_next=True, space_before=12, space_after=6)
@@ -342,7 +370,10 @@ def build_zayavka(path: Path) -> None:
           ["{{ item.number }}", "{{ item.event.title }} (форма проведения: {{ item.event.form }})",
            "{{ item.event.result }}", "{{ item.event.when.label }}", "{{ item.event.participants }}",
            "{{ item.event.responsible_with_contacts }}"],
-          [8, 42, 36, 24, 28, 32], centered=(0, 3), groups=("year in roadmap_years", "year.label"))
+          # contacts need the widest column they can get: a phone (31 mm at 11 pt) whole, an e-mail whole or broken
+          # only after «@»; «предназначено)» of the header is 25 mm in 10 pt bold
+          [8, 38, 32, 24, 29, 39], centered=(0, 3), groups=("year in roadmap_years", "year.label"),
+          hyphenate=(2, 4))
 
     para(doc, "{%p if criteria %}")
     para(doc, "6. Соответствие показателям для претендента на статус стажировочной площадки.",
@@ -382,7 +413,7 @@ def build_otchet(path: Path) -> None:
     para(doc, "{%p if trainee_projects %}")
     table(doc, ["№ пп", "Проект", "Автор", "Ссылка на размещение на сайте ОО"], "project in trainee_projects",
           ["{{ loop.index }}", "{{ project.title }}", "{{ project.author }}", "{{ project.link }}"],
-          [10, 60, 45, 55])
+          [10, 50, 42, 68])
     para(doc, "{%p else %}")
     para(doc, "проекты стажёров не представлены.")
     para(doc, "{%p endif %}")
@@ -392,7 +423,7 @@ def build_otchet(path: Path) -> None:
     table(doc, ["№ пп", "Вид продукта", "Наименование", "Ссылка"], "product in products",
           ["{{ loop.index }}", "{{ product.kind }}", "{{ product.title }}",
            "{% if product.link %}{{ product.link }}{% else %}—{% endif %}"],
-          [10, 35, 70, 55])
+          [10, 32, 60, 68], hyphenate=(1,))
     para(doc, "{%p else %}")
     para(doc, "продукты не представлены.")
     para(doc, "{%p endif %}")
@@ -401,8 +432,13 @@ def build_otchet(path: Path) -> None:
     para(doc, "{{ individual_product | paragraphs }}")
     para(doc, "– другое: {% if other %}{{ other | paragraphs }}{% else %}—{% endif %}")
     heading(doc, "5) Вносимые корректировки и их обоснования.")
-    # keep the last section with the date and signature: a signature alone on a page is not signed
-    para(doc, "{{ corrections | paragraphs }}", keep_next=True)
+    # Only the last paragraph of the section stays with the date and the signature (a signature alone on a page is
+    # not signed); the paragraphs before it may break across pages, so a long section does not jump whole to the
+    # next page and leave half a page empty.
+    para(doc, "{%p if corrections | but_last_line %}")
+    para(doc, "{{ corrections | but_last_line | paragraphs }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{{ corrections | last_line }}", keep_next=True)
 
     date_line(doc, "report_date")
     signature(doc, "Руководитель\nобразовательной организации", "org.head_name.initials_surname")
@@ -428,7 +464,7 @@ def build_otchet_praktika(path: Path) -> None:
           "trainee in trainees",
           ["{{ loop.index }}", "{{ trainee.name }}", "{{ trainee.organization }}", "{{ trainee.position }}",
            "{{ trainee.form }}", "{% if trainee.hours is not none %}{{ trainee.hours }}{% else %}—{% endif %}"],
-          [10, 38, 36, 32, 38, 16], centered=(0, 5), total=("Итого часов", "{{ hours_total }}"))
+          [10, 38, 36, 32, 38, 16], centered=(0, 5), total=("Итого часов", "{{ hours_total }}"), hyphenate=(3, 4))
     para(doc, "3. Проведённые мероприятия.", keep_next=True, space_before=12, space_after=6)
     events_table(doc)
     heading(doc, "4. Результаты практики.")
@@ -458,7 +494,7 @@ def build_plan(path: Path) -> None:
           "item in numbered_events",
           ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
            "{{ item.event.responsible }}"],
-          [10, 62, 34, 26, 38], centered=(0, 3))
+          [10, 62, 34, 26, 38], centered=(0, 3), hyphenate=(2,))
     doc.save(path)
 
 

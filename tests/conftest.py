@@ -105,3 +105,16 @@ def with_form_xml(example: Path, folder: Path, change: Callable[[bytes], bytes])
             data = src.read(info.filename)
             dst.writestr(info, change(data) if info.filename == form_part else data)
     return path
+
+
+def untypeset(text: str) -> str:
+    """Undo text.typeset but for its non-breaking spaces: word joiners and break marks out, «‑» back to «-».
+
+    For comparing a printed value with what was typed; the non-breaking spaces stay, tests assert on them.
+    """
+    return text.replace("\u200b", "").replace("\u2060", "").replace("\u2011", "-")
+
+
+def flat(text: str) -> str:
+    """Undo text.typeset entirely: as `untypeset`, and non-breaking spaces as plain ones."""
+    return untypeset(text).replace("\u00a0", " ")

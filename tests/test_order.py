@@ -23,6 +23,7 @@ from docgen.loader import load
 from docgen.models import FreePoint, Named, Order
 from docgen.pipeline import render_many, review_csv
 from docgen.render import Renderer, template_path
+from tests.conftest import flat
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOK = ROOT / "examples" / "tomsk" / "Распоряжение № 477 от 04.05.2023.xlsx"
@@ -118,7 +119,7 @@ FORM_CORRECTIONS = [("- ", "– ", "перечень через короткое
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("**", "")).strip()
+    return re.sub(r"\s+", " ", flat(text).replace("**", "")).strip()
 
 
 def seed_points() -> tuple[list[str], list[str]]:
@@ -265,7 +266,7 @@ def test_numbering_has_no_repeats(document: Document) -> None:
 
 
 def test_header_requisites_and_signature(document: Document) -> None:
-    texts = [p.text for p in document.paragraphs]
+    texts = [flat(p.text) for p in document.paragraphs]
     assert texts[:3] == ["АДМИНИСТРАЦИЯ ГОРОДА ТОМСКА", "ДЕПАРТАМЕНТ ОБРАЗОВАНИЯ", "РАСПОРЯЖЕНИЕ"]
     requisites = document.tables[0]
     assert requisites.cell(0, 0).text == "04.05.2023"

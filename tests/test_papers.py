@@ -14,6 +14,7 @@ from docgen.loader import load
 from docgen.models import Application, Plan, PracticeReport, Report
 from docgen.pipeline import render_many
 from docgen.render import Renderer, template_path
+from tests.conftest import untypeset
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -29,11 +30,11 @@ def rendered(path: Path) -> tuple[Document, object]:
 
 
 def paragraphs(doc: Document) -> list[str]:
-    return [p.text for p in doc.paragraphs]
+    return [untypeset(p.text) for p in doc.paragraphs]
 
 
 def rows(table: object) -> list[list[str]]:
-    return [[c.text for c in row.cells] for row in table.rows]  # type: ignore[attr-defined]
+    return [[untypeset(c.text) for c in row.cells] for row in table.rows]  # type: ignore[attr-defined]
 
 
 def positions(texts: list[str], heads: list[str]) -> list[int]:

@@ -188,21 +188,24 @@ def test_docx_is_a_landscape_table_with_a_repeated_header(folder: Path, tmp_path
     table = doc.tables[0]
     header, *rows = table.rows
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
-    assert [c.text for c in header.cells][:3] == ["№ п/п", "Организация (краткое и полное наименование)",
-                                                  "Тема стажировки"]
+    assert [c.text for c in header.cells][:4] == [
+        "№ п/п", "Муниципалитет", "Организация (краткое и полное наименование)", "Тема стажировки"]
+    # a row never breaks across pages: a clerk reads one заявка on one page
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
     assert len(rows) == 5
     by_number = {r.cells[0].text: [c.text for c in r.cells] for r in rows}
     assert list(by_number) == ["1", "2", "3", "4", "5"]
-    first = by_number["1"]
+    first = by_number["1"][1:]  # the municipality column aside, as before it was added
+    assert by_number["1"][1] == "Город Томск"
     assert first[1].startswith("МАОУ гимназия №\u00a056\u00a0г.\u00a0Томска\n(муниципальное")
-    assert first[4] == "2023-2024 – 2025-2026"
-    assert first[5].startswith("Е.А.\u00a0Горбунова, директор\nтел. +7 (3822) 12-34-56")
+    assert first[4] == "2023\u20112024 – 2025\u20112026"
+    assert first[5].startswith("Е.А.\u00a0Горбунова, директор\n+7\u00a0(3822)\u00a012\u201134\u201156\n")
     assert first[6] == "—"
     broken = by_number[str(_sources(folder).index("Заявка лицей 8.xlsx") + 1)]
-    assert broken[6].startswith("Файл «Заявка лицей 8.xlsx»:\n[ошибка] Лист «Заявка», строка 9")
-    assert "строка 11, столбец B («Тема стажировки»): не заполнено" in broken[6]
+    assert broken[7].startswith("Файл «Заявка лицей 8.xlsx»:\n[ошибка] Лист «Заявка», строка 9")
+    assert "строка 11, столбец B («Тема стажировки»): не заполнено" in broken[7]
     hostile = by_number[str(_sources(folder).index("Заявка СОШ 7.xlsx") + 1)]
-    assert hostile[2] == HOSTILE_TOPIC  # escaped for Word, shown as typed
+    assert hostile[3] == HOSTILE_TOPIC  # escaped for Word, shown as typed
 
 
 def test_template_contract_and_script(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from docgen.web.app import Server, Settings, content_disposition, create_app
 from docgen.web.uploads import leaf_name
-from tests.conftest import EXAMPLE, ROOT, FakeConverter
+from tests.conftest import EXAMPLE, ROOT, FakeConverter, flat
 
 REPORT = ROOT / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
 TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
@@ -181,7 +181,7 @@ def test_valid_workbook_gives_docx_and_pdf(client: TestClient) -> None:
     assert set(links) == {f"{PAPER}.docx", f"{PAPER}.pdf"}
     word = client.get(links[f"{PAPER}.docx"])
     assert unquote(word.headers["content-disposition"].split("UTF-8''")[1]) == f"{PAPER}.docx"
-    body = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    body = "\n".join(flat(p.text) for p in docx.Document(io.BytesIO(word.content)).paragraphs)
     assert "гимназия № 56" in body
     pdf = client.get(links[f"{PAPER}.pdf"])
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -1,0 +1,304 @@
+"""Read a PDF as a person sees it and list what an official paper must not show.
+
+What a clerk returns a paper for (issue 11): an e-mail, a phone, a web address, «№ 477», «45 %», «г. Томска»,
+«В.В. Пустоваловой» or a date broken across two lines; a proper name hyphenated at the end of a line; a table or text
+outside the margins (30 mm left, 10 mm right).  The check reads the drawn characters with pdfplumber: every cell of
+a ruled table is a text block of its own, everything else on a page is one block; the lines of a block are compared
+pairwise at each line end.  Blocks of the body continue across pages.
+
+`check_pdf(path, whole=…)` returns the problems as Russian-free plain strings for an assertion message; `whole`
+lists values (e-mails, phones, names from the workbooks) that must stand on one line wherever they are printed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+
+MM = 72 / 25.4
+LEFT_MARGIN_MM = 30
+RIGHT_MARGIN_MM = 10
+TOP_TEXT_MM = 17  # the page number and the draft mark stand in the header, 10 mm from the top edge
+CELL_PADDING_MM = 1.9  # Word's default left and right cell margins
+TOLERANCE_MM = 0.6  # half a border line and rounding; a table pushed 2 mm into the margin is far beyond it
+
+NBSP = "\u00a0"
+_SPACE = f"[ {NBSP}]"
+_HYPHENS = "-\u00ad\u2010\u2011"
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DOMAIN_TAIL = re.compile(r"[A-Za-z0-9-]*\.[A-Za-z0-9.-]*[A-Za-z]")
+_MONTHS = ("января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
+           "январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь")
+_PHONE_HEAD = re.compile(rf"(?:(?:\+7|8)(?:{_SPACE}?\(\d{{3,5}}\))?|\(\d{{3,5}}\))$")
+_PHONE_REST = re.compile(rf"\(?\d{{1,5}}\)?{_SPACE}?\d{{1,3}}[-\u2011{NBSP} ]\d{{2}}")
+_PROPER_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
+
+
+@dataclass
+class Line:
+    page: int
+    text: str
+    x0: float
+    x1: float
+    first_width: float = 0.0  # of the first and the last word (points)
+    last_width: float = 0.0
+
+
+@dataclass
+class Block:
+    """One table cell, or the rest of a page (then continued by the next page's rest)."""
+
+    lines: list[Line] = field(default_factory=list)
+    width: float = 170 * MM  # room for a line: the cell less its padding, or the text width of the page
+    body: bool = False  # the text outside tables, justified
+
+
+@cache
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _is_proper_name(word: str, sentence_start: bool) -> bool:
+    """Tell whether a capitalised word is (part of) a proper name: a person, a place, an organization."""
+    if not word[:1].isupper() or word.isupper():
+        return False  # lower-case words and abbreviations («МАОУ») are checked against the known names only
+    morph = _morph()
+    if not re.fullmatch(r"[А-ЯЁа-яё]+", word):
+        return True  # «Горно-Алтайск», a Latin name: never break it
+    if not sentence_start:
+        return True  # a capital inside a sentence: «Города Томска», «Турочакский», «Кудрявцева»
+    if not morph.word_is_known(word.lower()):
+        return True  # «Артыбашская», «Кебезенская»: not in the dictionary, so a name
+    return any(_PROPER_TAGS & set(p.tag.grammemes) for p in morph.parse(word)[:2])
+
+
+def _words(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Split a row of characters into words at spaces (not at non-breaking ones) and at wide empty gaps."""
+    words: list[list[dict[str, Any]]] = [[]]
+    previous: dict[str, Any] | None = None
+    for char in sorted(chars, key=lambda c: c["x0"]):
+        gap = char["x0"] - previous["x1"] if previous is not None else 0.0
+        if char["text"] == " ":
+            words.append([])
+        else:
+            if gap > 0.2 * char["size"] and words[-1]:
+                words.append([])  # LibreOffice draws most spaces, but a justified or tabbed gap may be empty
+            words[-1].append(char)
+        previous = char
+    return [word for word in words if word]
+
+
+def _lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
+    rows: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: (round(c["bottom"], 0), c["x0"])):
+        if rows and abs(rows[-1][0]["bottom"] - char["bottom"]) <= 1.5:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        words = _words(row)
+        if words:
+            text = " ".join("".join(c["text"] for c in word) for word in words)
+            lines.append(Line(page, text, words[0][0]["x0"], words[-1][-1]["x1"],
+                              words[0][-1]["x1"] - words[0][0]["x0"], words[-1][-1]["x1"] - words[-1][0]["x0"]))
+    return lines
+
+
+def _cells(page: Any) -> list[tuple[float, float, float, float]]:
+    settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+    return [cell for table in page.find_tables(settings) for cell in table.cells]
+
+
+def read_blocks(pdf_path: Path) -> tuple[list[Block], list[str]]:
+    """Return the text blocks of a PDF and the problems of its geometry (what lies outside the margins)."""
+    blocks: list[Block] = []
+    problems: list[str] = []
+    body = Block(body=True)
+    blocks.append(body)
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            problems += _margins(page, number)
+            cells = _cells(page)
+            in_cells: list[list[dict[str, Any]]] = [[] for _ in cells]
+            rest: list[dict[str, Any]] = []
+            for char in page.chars:
+                if char["top"] < TOP_TEXT_MM * MM:
+                    continue
+                cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+                for index, (x0, top, x1, bottom) in enumerate(cells):
+                    if x0 <= cx <= x1 and top <= cy <= bottom:
+                        in_cells[index].append(char)
+                        break
+                else:
+                    rest.append(char)
+            body.lines += _lines(rest, number)
+            blocks += [Block(_lines(chars, number), cells[index][2] - cells[index][0] - 2 * CELL_PADDING_MM * MM)
+                       for index, chars in enumerate(in_cells) if chars]
+    return blocks, problems
+
+
+def _margins(page: Any, number: int) -> list[str]:
+    left = LEFT_MARGIN_MM * MM - TOLERANCE_MM * MM
+    right = page.width - RIGHT_MARGIN_MM * MM + TOLERANCE_MM * MM
+    problems = []
+    for kind, objects in (("table line", [*page.lines, *page.rects]), ("text", page.chars)):
+        for obj in objects:
+            if kind == "text" and obj["text"].isspace():
+                continue
+            if obj["x0"] < left or obj["x1"] > right:
+                what = obj.get("text", "")
+                problems.append(f"page {number}: {kind} {what!r} at x {obj['x0'] / MM:.1f}–{obj['x1'] / MM:.1f} mm, "
+                                f"outside the margins {LEFT_MARGIN_MM}–{page.width / MM - RIGHT_MARGIN_MM:.0f} mm")
+                break
+    return problems
+
+
+def _first(text: str) -> str:
+    return text.split(" ", 1)[0]
+
+
+def _last(text: str) -> str:
+    return text.rsplit(" ", 1)[-1]
+
+
+def _address_break(tail: str, head: str, fits: bool) -> str | None:
+    """Judge a line break inside an e-mail or a web address: None when it is where typographers break one.
+
+    An address wider than its column may break after «@» or «/», or before a «.», «/» or «-»; nowhere else (a
+    line ending in its hyphen reads as a hyphenation, a break inside a word loses letters to the eye), and not at
+    all when it would have fitted on one line.
+    """
+    clean = tail.endswith(("@", "/")) or head.startswith((".", "/", "-"))  # LibreOffice breaks after «/» itself
+    if not clean:
+        return "broken inside a word or at its hyphen"
+    if fits:
+        return "broken although it fits on one line"
+    return None
+
+
+def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> list[str]:
+    """What is wrong with breaking the line after `a` and going on with `b` (`previous_word` ends the line before;
+    `fits` tells whether the last word of `a` and the first of `b` together would have fitted on one line).
+    """
+    found = []
+    tail, head = _last(a), _first(b)
+    bare_tail = tail.rstrip(",;)»")
+    # e-mail: its parts on two lines
+    if ("@" in tail and tail == bare_tail and (not _EMAIL.fullmatch(tail.lstrip("(«:")) or _DOMAIN_TAIL.match(head))) \
+            or ("@" in head and tail.isascii() and re.search(r"[A-Za-z0-9._@-]$", tail)):
+        verdict = _address_break(tail, head, fits)
+        if verdict:
+            found.append(f"e-mail {verdict}:")
+    # web address
+    elif ((("://" in tail or tail.startswith("www.")) and tail == bare_tail
+           and re.match(r"[A-Za-z0-9/._~?=&#%-]", head) and not head.startswith(("http", "www."))
+           and not re.match(r"\d+[.)]", head))  # not the next point of a list
+          or (re.search(r"https?:?$", tail) and head.startswith(("//", ":")))):
+        verdict = _address_break(tail, head, fits)
+        if verdict:
+            found.append(f"URL {verdict}:")
+    # phone: a code or prefix at the end, the number on the next line; or a number broken at its hyphen
+    if _PHONE_HEAD.search(a) and _PHONE_REST.match(b):
+        found.append("phone")
+    if re.search(rf"\d[{_HYPHENS}]$", a) and re.match(r"\d", b):
+        found.append("number broken at its hyphen (phone, years)")
+    if re.search(r"№[ \u00a0]*$", a) and re.match(r"\d", b):
+        found.append("«№ N»")
+    if b.startswith("%"):
+        found.append("«N %»")
+    if re.search(r"(?<![\d_][ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", a) and re.match(r"[А-ЯЁ\d]", b):
+        found.append("abbreviation and its word («г. Томска»)")
+    if re.search(r"\d$", a) and re.match(r"г\.[ \u00a0]?[А-ЯЁ]", b):
+        found.append("«№ 56 г. Томска»")
+    if re.search(r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.(?:[ \u00a0]?[А-ЯЁ]\.)?$", a) and re.match(r"[А-ЯЁ][а-яё]", b):
+        found.append("initials and surname")
+    if re.search(r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.$", a) and re.match(r"[А-ЯЁ]\.", b):
+        found.append("initials")
+    if re.search(r"[А-ЯЁ][а-яё]+$", a) and re.match(r"[А-ЯЁ]\.[ \u00a0]?[А-ЯЁ]\.", b):
+        found.append("surname and initials")
+    if (re.search(r"«?\d{1,2}»?$", a) and re.match(rf"(?:{_MONTHS})\b", b)) or (
+            re.search(rf"\d»?[ \u00a0](?:{_MONTHS})$", a) and re.match(r"\d{4}", b)) or (
+            re.search(r"\d{4}$", a) and re.match(r"г\.", b)):
+        found.append("date")
+    # hyphenation of a proper name
+    hyphenated = re.search(rf"([A-Za-zА-Яа-яЁё]+)[{_HYPHENS}]$", a)
+    if hyphenated and re.match(r"[A-Za-zА-Яа-яЁё]", b):
+        first = hyphenated.group(1)
+        rest = re.match(r"[A-Za-zА-Яа-яЁё]+", b)
+        second = rest.group(0) if rest else ""
+        words = a.split(" ")
+        before = words[-2] if len(words) > 1 else previous_word
+        # a capital after a full stop or opening a quoted title is not by itself a name: the dictionary decides
+        sentence_start = before == "" or before[-1:] in ".!?:;" or tail.startswith("«")
+        if second[:1].isupper():
+            pass  # a double name («Кудрявцева-Артыбашская») at its own hyphen, which stays at the line's end
+        elif _is_proper_name(first + second, sentence_start):
+            found.append(f"proper name hyphenated ({first}-{second})")
+    return found
+
+
+def _fits(block: Block, index: int) -> bool:
+    """Tell whether the word broken after line `index` would have fitted on one line of a table cell.
+
+    The word goes on over every following line that is one word only (a long address over three lines).  In the
+    body, justified, a long address may break at its clean points even when it would fit a line of its own: moving
+    it whole would stretch the line before it.
+    """
+    if block.body:
+        return False
+    lines = block.lines
+    total = lines[index].last_width
+    for line in lines[index + 1:]:
+        total += line.first_width
+        if " " in line.text:
+            break
+    return total <= block.width
+
+
+def check_blocks(blocks: Sequence[Block], whole: Iterable[str] = ()) -> list[str]:
+    """List every break a reader would send back, in every block."""
+    problems: list[str] = []
+    for block in blocks:
+        previous_word = ""  # the last word of the line before `a`
+        for index, (a, b) in enumerate(zip(block.lines, block.lines[1:], strict=False)):
+            for kind in _break_problems(a.text, b.text, previous_word, _fits(block, index)):
+                problems.append(f"page {a.page}: {kind} broken: «{a.text[-40:]}» / «{b.text[:40]}»")
+            previous_word = _last(a.text)
+    flat_lines = [_flat(line.text) for block in blocks for line in block.lines]
+    for value in {_flat(v) for v in whole if v.strip()}:
+        joined = " ".join(flat_lines)
+        if value in joined and not any(value in line for line in flat_lines):
+            problems.append(f"«{value}» is broken across lines")
+        elif value not in joined and value in "".join(flat_lines):
+            problems.append(f"«{value}» is broken across lines (inside a word)")
+    return problems
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace(NBSP, " ").split())
+
+
+def check_pdf(pdf_path: Path, whole: Iterable[str] = ()) -> list[str]:
+    """Return every problem of one PDF: broken values, hyphenated names, text or tables outside the margins."""
+    blocks, problems = read_blocks(pdf_path)
+    return problems + check_blocks(blocks, whole)
+
+
+def values_to_keep_whole(texts: Iterable[str]) -> set[str]:
+    """Pick from workbook texts what must print on one line: e-mails, web addresses, phones."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_EMAIL.findall(text))
+        found.update(m.rstrip(".,;)") for m in re.findall(r"https?://\S+", text))
+        found.update(m.strip() for m in re.findall(
+            r"(?:\+7|8)[ \u00a0]?\(\d{3,5}\)[ \u00a0]?\d{1,3}[-\u2011]\d{2}[-\u2011]\d{2}", text))
+    return found
