@@ -201,7 +201,7 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
     # web address
     elif ((("://" in tail or tail.startswith("www.")) and tail == bare_tail
            and re.match(r"[A-Za-z0-9/._~?=&#%-]", head) and not head.startswith(("http", "www."))
-           and not re.match(r"\d+[.)]", head))  # not the next point of a list
+           and not re.match(r"\d+[.)] ", b))  # not the next point of a list
           or (re.search(r"https?:?$", tail) and head.startswith(("//", ":")))):
         verdict = _address_break(tail, head, fits)
         if verdict:
@@ -215,7 +215,9 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         found.append("«№ N»")
     if b.startswith("%"):
         found.append("«N %»")
-    if re.search(r"(?<![\d_][ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", a) and re.match(r"[А-ЯЁ\d]", b):
+    # «г.» of «2023 г.» or «20____ г.» is a year's: what follows on the next line is not its word
+    if re.search(r"(?<!\d{4}[ \u00a0])(?<!_[ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", a) \
+            and re.match(r"[А-ЯЁ\d]", b):
         found.append("abbreviation and its word («г. Томска»)")
     if re.search(r"\d$", a) and re.match(r"г\.[ \u00a0]?[А-ЯЁ]", b):
         found.append("«№ 56 г. Томска»")
@@ -238,7 +240,8 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         words = a.split(" ")
         before = words[-2] if len(words) > 1 else previous_word
         # a capital after a full stop or opening a quoted title is not by itself a name: the dictionary decides
-        sentence_start = before == "" or before[-1:] in ".!?:;" or tail.startswith("«")
+        sentence_start = before == "" or before[-1:] in ".!?:;" or (
+            tail.startswith("«") and not before.isupper())  # «Турочакский» after «МО»: a name
         if second[:1].isupper():
             pass  # a double name («Кудрявцева-Артыбашская») at its own hyphen, which stays at the line's end
         elif _is_proper_name(first + second, sentence_start):
@@ -294,11 +297,10 @@ def check_pdf(pdf_path: Path, whole: Iterable[str] = ()) -> list[str]:
 
 
 def values_to_keep_whole(texts: Iterable[str]) -> set[str]:
-    """Pick from workbook texts what must print on one line: e-mails, web addresses, phones."""
+    """Pick from workbook texts what must print on one line: phones (e-mails and web addresses may break at their
+    clean points when wider than a column, which the line-by-line rules judge)."""
     found: set[str] = set()
     for text in texts:
-        found.update(_EMAIL.findall(text))
-        found.update(m.rstrip(".,;)") for m in re.findall(r"https?://\S+", text))
         found.update(m.strip() for m in re.findall(
             r"(?:\+7|8)[ \u00a0]?\(\d{3,5}\)[ \u00a0]?\d{1,3}[-\u2011]\d{2}[-\u2011]\d{2}", text))
     return found
