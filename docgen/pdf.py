@@ -404,8 +404,10 @@ class LibreOfficeConverter:
         run = _Run()
         with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall soffice
             try:
+                # in the profile's folder, not the user's: an office that starts NSS (certificates) writes its
+                # pkcs11.txt into the current folder, and docgen leaves nothing where it did not mean to write
                 proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        env=env, **_new_group())
+                                        env=env, cwd=profile, **_new_group())
             except OSError as exc:
                 raise ConversionError(sources[0], f"LibreOffice не запустился: {os_reason(exc)}") from exc
             with self._live_lock:

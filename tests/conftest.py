@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,33 @@ EXAMPLE = ROOT / "examples" / "tomsk" / "Заявка МАОУ гимназия 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 Editor = Callable[[openpyxl.Workbook], None]
+
+
+def _untracked() -> set[str] | None:
+    """Return the repository's untracked, not ignored files; None outside a git checkout (an installed copy)."""
+    try:
+        done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "--others", "--exclude-standard", "-z"],
+                              capture_output=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return {name for name in done.stdout.decode("utf-8", "replace").split("\0") if name}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_stays_clean() -> Iterator[None]:
+    """Fail the run when tests leave a new file in the repository (a stray pkcs11.txt, a workbook, an output).
+
+    Only files that appear during the run count: a developer's own untracked files are there before it.
+    """
+    before = _untracked()
+    yield
+    after = _untracked()
+    if before is None or after is None:
+        return
+    left = sorted(after - before)
+    assert not left, f"the test run left files in the repository {ROOT}: {left}"
 
 
 def run(*args: str) -> Result:

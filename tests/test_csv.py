@@ -41,9 +41,12 @@ def calc_cells(csv_path: Path, tmp_path: Path) -> list[list[tuple[object, str]]]
             pytest.fail("LibreOffice Calc is not installed; `make test` should have installed libreoffice-calc-nogui")
         pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed")
     profile = tmp_path / "profile"
+    profile.mkdir()
+    # HOME and the working folder in tmp_path: whatever LibreOffice leaves (NSS's pkcs11.txt) stays out of the repo
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                     "--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path / "calc"),
-                    str(csv_path)], check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+                    str(csv_path)], check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+                   cwd=profile, env={**os.environ, "HOME": str(profile)})
     book = openpyxl.load_workbook(tmp_path / "calc" / f"{csv_path.stem}.xlsx")
     return [[(cell.value, cell.data_type) for cell in row] for row in book.active.iter_rows()]
 

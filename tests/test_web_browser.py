@@ -8,6 +8,7 @@ converter stands in for LibreOffice except in the end-to-end test marked `libreo
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import subprocess
 import threading
@@ -68,11 +69,12 @@ class Live:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         require("chromium")
+    home = tmp_path_factory.mktemp("chromium-home")  # its NSS database (~/.pki) and caches, not the user's
     with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, env={**os.environ, "HOME": str(home)})
         yield launched
         launched.close()
 
