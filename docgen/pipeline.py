@@ -292,6 +292,7 @@ class _Memo:
         self.base = digest_of(base_recipe(files, options))
         self.record = Record.load(out_dir)
         self.recipes: dict[int, tuple[str, str, str]] = {}  # task index → (key, workbook SHA-256, recipe)
+        self.reused: set[str] = set()
 
     def recipe(self, index: int, source: Path) -> bool:
         """Work out a workbook's recipe; False when it cannot be hashed (the loader will say why)."""
@@ -309,6 +310,8 @@ class _Memo:
         if index not in self.recipes:
             return False
         key, _digest, recipe = self.recipes[index]
+        if key in self.reused:
+            return False  # the same workbook named twice: the second goes the usual way (and clashes, as before)
         judged = self.record.judge(key, recipe)
         if judged is None or not judged[1].fresh:
             return False
@@ -318,6 +321,7 @@ class _Memo:
         outcome.unchanged = [p for p in outcome.written if p not in outcome.kept]
         outcome.warnings, outcome.documents, outcome.kind = list(entry.warnings), list(entry.documents), entry.kind
         outcome.reused = True
+        self.reused.add(key)
         return True
 
     def note(self, item: _Prepared, outcome: Outcome) -> None:

@@ -47,3 +47,31 @@ def test_reading_benchmark_reports_both_readers_for_every_example(tmp_path: Path
     assert all(row["old_ms"] > 0 and row["new_ms"] > 0 and row["cells"] > 100 for row in raw["xlsx"])
     assert raw["ratio_new_over_old"] == raw["total_new_ms"] / raw["total_old_ms"]
     assert "| **все примеры** |" in report and all(name in report for name in examples)
+
+
+RERUN = BENCH.with_name("rerun.py")
+
+
+def test_rerun_benchmark_checks_each_run_and_reports_both_ratios(tmp_path: Path) -> None:
+    require("soffice")
+    done = subprocess.run(
+        [sys.executable, str(RERUN), "--size", "3", "--pdf-size", "2", "--repeat", "1",
+         "--workdir", str(tmp_path / "work"), "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, timeout=600, check=False, stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = (tmp_path / "results" / "RERUN_RESULTS.md").read_text(encoding="utf-8")
+    for label in ("| .docx | 3 |", "| .docx + PDF | 2 |", "без изменений / первый (цель ≤ 0.02)",
+                  "одна / первый (цель ≤ 0.03)", "Внутри процесса", "Запуск Python с импортом docgen.cli"):
+        assert label in report, label
+    raw = json.loads((tmp_path / "results" / "rerun_results.json").read_text(encoding="utf-8"))
+    assert [(m["name"], m["n"]) for m in raw["modes"]] == [("docx", 3), ("pdf", 2)]
+    for mode in raw["modes"]:
+        pdfs = int(mode["name"] == "pdf")
+        first, [same], [one] = mode["first"], mode["same"], mode["one"]
+        # what each run did, read back from docgen's own summary
+        assert (first["reused"], first["made_docx"], first["made_pdf"]) == (0, mode["n"], mode["n"] * pdfs)
+        assert (same["reused"], same["made_docx"], same["made_pdf"]) == (mode["n"], 0, 0)
+        assert (one["reused"], one["made_docx"], one["made_pdf"]) == (mode["n"] - 1, 1, pdfs)
+        assert mode["same_over_first"] > 0 and mode["one_over_first"] > 0 and len(mode["same_inside"]) == 1
+    assert not any((tmp_path / "work").iterdir())  # the work folder is removed without --keep

@@ -371,3 +371,11 @@ def test_registry_rerun_with_nothing_changed_says_unchanged_not_made(
     assert (f"Без изменений: «{out / 'Реестр заявок.xlsx'}», «{out / 'Реестр заявок.docx'}», "
             f"«{out / 'Реестр заявок.pdf'}», «{out / 'Реестр стажировочных площадок.html'}»") in again.output
     assert not (out / RECORD).exists()  # a registry sums up every workbook: it keeps no record
+
+
+def test_a_workbook_named_twice_clashes_on_every_run(books: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for _ in range(2):
+        first, second = render_many([books[0], books[0]], out, converter_factory=FakeConverter, workers=1,
+                                    reuse=True)
+        assert first.ok and "то же имя файла" in str(second.error)
