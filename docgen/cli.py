@@ -30,6 +30,7 @@ from docgen.pdf import PdfConverter
 from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
 from docgen.schema import SPECS
+from docgen.text import year_span
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT: what shells and scripts expect of a program stopped by Ctrl+C
@@ -589,8 +590,8 @@ def plan(*, workbook: Path, year: int, out_dir: Path, formats: tuple[str, ...], 
         click.echo(f"В профиле «{loaded.model.profile.key}» нет плана деятельности", err=True)
         return EXIT_FAILED
     if year not in loaded.model.plan_years:
-        years = ", ".join(f"{y}-{y + 1}" for y in loaded.model.plan_years)
-        click.echo(f"Учебного года {year}-{year + 1} нет в дорожной карте заявки; есть: {years}", err=True)
+        years = ", ".join(year_span(y, y + 1) for y in loaded.model.plan_years)
+        click.echo(f"Учебного года {year_span(year, year + 1)} нет в дорожной карте заявки; есть: {years}", err=True)
         return EXIT_FAILED
     paper = loaded.model.plan_for(year, approved)
     return _report([render_paper(workbook, paper, out_dir, formats=formats, force=force)])

@@ -28,25 +28,75 @@ def lower_first(text: str) -> tuple[str, str | None]:
     return lowered, f"первая буква сделана строчной: «{lowered}» стоит в документе после запятой"
 
 
+# Quotes a person types where the paper wants «ёлочки»: straight ones, and English curly ones from an autocorrect.
+_AMBIGUOUS = '"\u201c\u201d'  # " “ ”
+_OPENS_AFTER = "([{«„-—–/"
+
+
 def typographic_quotes(text: str) -> tuple[str, str | None]:
-    """Straight quotes "…" → «ёлочки»; nested ones inside → „лапки“, as Russian typography sets them."""
-    if '"' not in text or text.count('"') % 2:
-        return text, None  # an odd count: which quote opens and which closes is a guess; leave it as typed
+    """Straight quotes "…" (and English “…”) → «ёлочки»; nested ones → „лапки“, as Russian typography sets them.
+
+    Quotes already typed as «…» or „…“ count for the nesting: «Школа "Ромашка"» → «Школа „Ромашка“».  A quote opens
+    at the start or after a space or a bracket, otherwise it closes.  Anything that does not pair up (an odd quote,
+    inches «5"») is left exactly as typed: which quote was meant would be a guess.
+    """
+    if not any(q in text for q in _AMBIGUOUS):
+        return text, None
     out: list[str] = []
-    depth = 0
+    stack: list[str] = []  # the open quotes, «  or „
     for index, char in enumerate(text):
-        if char != '"':
-            out.append(char)
-            continue
         before = text[index - 1] if index else " "
-        opening = before.isspace() or before in "(«„[-—–" or index == 0
-        if opening:
-            out.append("«" if depth == 0 else "„")
-            depth += 1
+        opening = before.isspace() or before in _OPENS_AFTER
+        if char in "«„":
+            stack.append(char)
+            out.append(char)
+        elif char == "»":
+            if not stack or stack.pop() != "«":
+                return text, None
+            out.append(char)
+        elif char == "\u201c" and stack and stack[-1] == "„" and not opening:
+            stack.pop()  # the closing mark of „лапки“, typed right
+            out.append(char)
+        elif char in _AMBIGUOUS:
+            if opening:
+                mark = "«" if not stack else "„"
+                stack.append(mark)
+                out.append(mark)
+            elif stack:
+                out.append("»" if stack.pop() == "«" else "\u201c")
+            else:
+                return text, None
         else:
-            depth = max(depth - 1, 0)
-            out.append("»" if depth == 0 else "“")
+            out.append(char)
     result = "".join(out)
-    if result.count("«") != result.count("»"):
+    if stack or result == text:
         return text, None
     return result, "прямые кавычки заменены на «ёлочки»"
+
+
+# A span of years typed with a hyphen or a spaced dash: «2023-2024», «2023 – 2024».  Not inside a web address, an
+# e-mail or a code: nothing of a word, «/», «.», «@» or «-» right before, nor a word, «/», «@» or «.x» right after.
+_YEAR_SPAN = re.compile(r"(?<![\w/.:@-])((?:19|20)\d\d)(?: ?[-‒−—–] ?)((?:19|20)\d\d)(?![\w/@-]|\.\w)")
+
+
+def year_spans(text: str) -> tuple[str, str | None]:
+    """«2023-2024» → «2023–2024»: years of a span joined by an en dash without spaces, as docgen prints them.
+
+    Only a span forward (of at most 50 years), and not after a digit, «)» or «+»: «+7 (3822) 2023-2024» is a phone.
+    """
+    if not any(ch.isdigit() for ch in text):
+        return text, None
+    joined: list[str] = []
+
+    def join(match: re.Match[str]) -> str:
+        first, last = match[1], match[2]
+        before = text[: match.start()].rstrip()[-1:]
+        if not 0 < int(last) - int(first) <= 50 or before.isdigit() or before in (")", "+"):
+            return match[0]
+        joined.append(f"{first}\u2013{last}")
+        return joined[-1]
+
+    result = _YEAR_SPAN.sub(join, text)
+    if result == text:
+        return text, None
+    return result, f"годы через короткое тире без пробелов: «{joined[0]}»"

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from docgen.dates import DAY_EXAMPLE, TERM_EXAMPLE, DateError, parse_day, parse_term
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
-from docgen.habits import lower_first, strip_number_sign, typographic_quotes
+from docgen.habits import lower_first, strip_number_sign, typographic_quotes, year_spans
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.plausible import doubtful
@@ -381,7 +381,7 @@ class _Reader:
 
     def undo_habits(self, text: str, column: Column, ref: CellRef) -> str:
         """Undo the typing habits that would print wrong, remembering a note for each (see habits.py)."""
-        steps = [typographic_quotes]
+        steps = [typographic_quotes, year_spans]
         if column.habit == "number":
             steps.append(strip_number_sign)
         elif column.habit == "position":

@@ -17,7 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, computed_field, model_validator
 from pydantic_core import PydanticCustomError
 
-from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, format_period, tie_numbers
+from docgen.text import MONTHS_NOMINATIVE, NBSP, format_date, format_period, tie_numbers, year_span
 
 BLANK = "________"  # what a draft prints for a value the workbook lacks or has wrong (a line to fill in by hand)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
@@ -257,7 +257,7 @@ class EventDate(Model):
         if self.kind == "quarter":
             return f"{QUARTERS[(month - 1) // 3]}{NBSP}квартал {year}{NBSP}г."
         if self.kind == "school_year":
-            return f"в течение {year}-{year + 1} учебного года"
+            return f"в течение {year_span(year, year + 1)} учебного года"
         return "в течение учебного года"
 
     @property
@@ -331,7 +331,7 @@ class RoadmapYear(Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def label(self) -> str:
-        return f"{self.start}-{self.start + 1} учебный год"
+        return f"{year_span(self.start, self.start + 1)} учебный год"
 
 
 def _plan_start(value: int) -> int:
@@ -344,7 +344,7 @@ SchoolYear = Annotated[int, AfterValidator(_plan_start)]
 
 
 def school_year_label(start: int) -> str:
-    return f"{start}-{start + 1}"
+    return year_span(start, start + 1)
 
 
 class Paper(Model):
@@ -429,7 +429,7 @@ class Application(SchoolPaper):
     @property
     def plan_label(self) -> str:
         last = self.first_year + self.profile.rules.plan_years
-        return f"{self.first_year}-{last}"
+        return year_span(self.first_year, last)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -230,11 +230,11 @@ def _capfirst(text: str) -> str:
 
 
 def term_label(years: list[int]) -> str:
-    """«2023-2024 – 2025-2026» for a plan of several school years, «2025-2026» for one."""
-    if not years:
-        return ""
-    first, last = school_year_label(years[0]), school_year_label(years[-1])
-    return first if first == last else f"{first} – {last}"
+    """«2023–2024, 2024–2025, 2025–2026» for a plan of several school years, «2025–2026» for one.
+
+    Every year is named: «2023–2024 – 2025–2026» would set a dash between dashes.
+    """
+    return ", ".join(school_year_label(year) for year in years)
 
 
 ORDER_XLSX = "Распоряжение — площадки из реестра.xlsx"

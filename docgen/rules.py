@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from docgen.errors import Severity
 from docgen.models import Application, Paper, Plan, PracticeReport, Report
-from docgen.text import format_date, plural
+from docgen.text import format_date, plural, year_span
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def check_application(app: Application) -> list[Finding]:
     findings += _criteria(app)
     years = app.plan_years
     first, last = years[0], years[-1]
-    span = f"{first}-{first + 1} … {last}-{last + 1}"
+    span = f"{year_span(first, first + 1)} … {year_span(last, last + 1)}"
 
     for index, event in enumerate(app.roadmap):
         if event.when.academic_year is not None and event.when.academic_year not in years:
@@ -47,7 +47,7 @@ def check_application(app: Application) -> list[Finding]:
     counts = Counter(e.when.academic_year for e in app.roadmap)
     for year in years:
         count = counts.get(year, 0) + counts.get(None, 0)  # «в течение года» happens every year
-        label = f"{year}-{year + 1} учебный год"
+        label = f"{year_span(year, year + 1)} учебный год"
         if count == 0:
             findings.append(Finding(
                 ("roadmap",),
@@ -188,7 +188,7 @@ def check_practice_report(report: PracticeReport) -> list[Finding]:
 def check_plan(plan: Plan) -> list[Finding]:
     """Check a plan: every event inside its school year; the minimum of events the profile asks for."""
     findings: list[Finding] = []
-    label = f"{plan.school_year}-{plan.school_year + 1}"
+    label = year_span(plan.school_year, plan.school_year + 1)
     for index, event in enumerate(plan.events):
         if event.when.academic_year not in (plan.school_year, None):
             findings.append(Finding(("events", index, "when"),

@@ -141,6 +141,7 @@ _TIES = (
     (re.compile(rf"((?:\d|»){NBSP}(?i:{_MONTH_WORDS})) +(?=\d{{4}})"), "\\1" + NBSP),
     (re.compile(r"(?<=\d{4}) +(?=г\.|года?\b|гг\.)"), NBSP),  # «2023 г.»
     (re.compile(r"(?<=\d{4})-(?=\d{4}(?!\d))"), NBHY),  # «2023-2024» учебный год
+    (re.compile(r"(?<=\d{4})\u2013(?=\d{4}(?!\d))"), "\u2013" + WORD_JOINER),  # «2023–2024»: no break after the dash
 )
 
 
@@ -201,6 +202,16 @@ def _address_breaks(address: str) -> str:
     rule: the hyphen starts the next line, so no one takes it for a hyphenation)."""
     address = re.sub(r"(?<=.)([./-])", BREAK_HERE + r"\1", address)
     return address.replace("-", "-" + WORD_JOINER)
+
+
+def year_span(first: int, last: int) -> str:
+    """Join a span of years the one way docgen prints it: «2023–2024», an en dash without spaces.
+
+    Russian typography sets a range of numbers with an en dash and no spaces; ГОСТ Р 7.0.97 says nothing of it,
+    and № 477 itself writes «2023-2024».  Text, file names and messages all use this form; what a person types
+    («2023-2024», «2023 – 2024») is read either way and printed this way (habits.year_spans).
+    """
+    return f"{first}\u2013{last}"
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:

@@ -247,7 +247,7 @@ def test_plan_from_a_zayavka(tmp_path: Path) -> None:
     result = run("plan", str(zayavka), "--year", "2024-2025", "-o", str(out), "--format", "docx",
                  "--approved", "30.08.2024")
     assert result.exit_code == 0, result.output
-    name = "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024-2025 учебный год.docx"
+    name = "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024–2025 учебный год.docx"
     assert [p.name for p in out.iterdir()] == [name]
     doc = Document(str(out / name))
     texts = [p.text for p in doc.paragraphs]
@@ -255,7 +255,7 @@ def test_plan_from_a_zayavka(tmp_path: Path) -> None:
     assert len(doc.tables[0].rows) == 1 + 3  # header and the three events of 2024-2025
     wrong = run("plan", str(zayavka), "--year", "2030-2031", "-o", str(out), "--format", "docx")
     assert wrong.exit_code == 1
-    assert "Учебного года 2030-2031 нет в дорожной карте заявки; есть: 2023-2024, 2024-2025, 2025-2026" in (
+    assert "Учебного года 2030–2031 нет в дорожной карте заявки; есть: 2023–2024, 2024–2025, 2025–2026" in (
         wrong.output)
     not_zayavka = run("plan", str(REPORT), "--year", "2024-2025", "-o", str(out))
     assert not_zayavka.exit_code == 1

@@ -54,7 +54,7 @@ def test_what_is_no_day_is_refused_saying_why(typed: str, message: str) -> None:
     ("IV квартал 2023", "quarter", "IV квартал 2023 г."),
     ("4 кв. 2023 г.", "quarter", "IV квартал 2023 г."),
     ("15–16 октября 2023", "days", "15.10.2023 – 16.10.2023"),
-    ("в течение 2023-2024 учебного года", "school_year", "в течение 2023-2024 учебного года"),
+    ("в течение 2023-2024 учебного года", "school_year", "в течение 2023–2024 учебного года"),
     ("в течение года", "yearly", "в течение учебного года"),
 ])
 def test_a_term_keeps_its_kind_and_prints_in_one_form(typed: str, kind: str, label: str) -> None:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 
 from docgen.errors import Severity
-from docgen.habits import lower_first, strip_number_sign, typographic_quotes
+from docgen.habits import lower_first, strip_number_sign, typographic_quotes, year_spans
 from docgen.loader import load
+from docgen.pipeline import render_many
 from docgen.schema import ZAYAVKA
 
 Edited = Callable[..., Path]
@@ -42,9 +44,26 @@ def test_lower_first(typed: str, expected: str) -> None:
     ('Семинар "Школа "Радуга""', "Семинар «Школа „Радуга“»"),
     ('один " кавычка', 'один " кавычка'),
     ("без кавычек", "без кавычек"),
+    ('МБОУ «Школа "Радуга"»', "МБОУ «Школа „Радуга“»"),  # straight quotes inside typed «ёлочки»: „лапки“
+    ("“Радуга”", "«Радуга»"),  # English curly quotes from an autocorrect
+    ("«Школа „Радуга“»", "«Школа „Радуга“»"),  # typed right: left alone
+    ('("Радуга")', "(«Радуга»)"),
+    ('МБОУ «Школа "Радуга"', 'МБОУ «Школа "Радуга"'),  # «ёлочки» left open: which quote closes is a guess
+    ('экран 5"', 'экран 5"'),
 ])
 def test_straight_quotes(typed: str, expected: str) -> None:
     assert typographic_quotes(typed)[0] == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2023-2024", "2023–2024"), ("в 2023 - 2024 годах", "в 2023–2024 годах"),
+    ("на 2023-2026 годы.", "на 2023–2026 годы."),
+    ("2023–2024", "2023–2024"), ("2024-2023", "2024-2023"),
+    ("https://school.ru/2023-2024/plan", "https://school.ru/2023-2024/plan"), ("plan-2023-2024", "plan-2023-2024"),
+    ("2023-2024@mail.ru", "2023-2024@mail.ru"), ("+7 (3822) 2023-2024", "+7 (3822) 2023-2024"),
+])
+def test_year_spans(typed: str, expected: str) -> None:
+    assert year_spans(typed)[0] == expected
 
 
 def test_habits_in_a_workbook_are_undone_and_said(edited: Edited) -> None:
@@ -95,3 +114,40 @@ def test_the_example_filled_as_people_fill_it_goes_through_in_one_round() -> Non
     assert labels[:5] == ["19.10.2023", "ноябрь – декабрь 2023 г.", "март 2024 г.", "IV квартал 2024 г.",
                           "январь 2025 г."]
     assert "в течение учебного года" in labels
+
+
+QUOTED = 'Конкурс "Школа "Радуга"" и «Проект "Старт"»'
+QUOTED_PRINTED = "Конкурс «Школа „Радуга“» и «Проект „Старт“»"
+
+
+def test_quotes_and_years_print_tidied_in_every_kind_of_field(edited: Edited, tmp_path: Path) -> None:
+    """Straight and nested quotes and a hyphenated span of years, typed into a short and a long field of the form,
+    a list column and a free column of a table, and the organization's name, print tidied in the paper and its
+    file name; nothing straight is left anywhere in the document."""
+    def row_of(ws: openpyxl.worksheet.worksheet.Worksheet, label: str) -> int:
+        return next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith(label))
+
+    def edit(wb: openpyxl.Workbook) -> None:
+        form = wb["Заявка"]
+        form.cell(row_of(form, "Краткое наименование"), 2).value = 'МАОУ "Гимназия "Эрудит""'
+        form.cell(row_of(form, "Тема"), 2).value = QUOTED + " в 2023-2024 учебном году"
+        roadmap = wb["Дорожная карта"]
+        roadmap["A2"] = QUOTED  # Мероприятие: a long text column
+        roadmap["B2"] = '"Мировое кафе"'  # Форма проведения: a list column, any value allowed
+        products = wb["Продукты"]
+        products["B2"] = QUOTED  # Наименование продукта
+
+    out = tmp_path / "out"
+    [outcome] = render_many([edited(edit)], out, formats=("docx",))
+    assert outcome.ok, outcome.error
+    [name] = [p.name for p in out.iterdir()]
+    assert name == "Заявка стажировочная ОО МАОУ «Гимназия „Эрудит“».docx"
+    doc = Document(out / name)
+    body = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert QUOTED_PRINTED + " в 2023–2024 учебном году" in body
+    assert f"{QUOTED_PRINTED} (форма проведения: «Мировое кафе»)" in body
+    assert QUOTED_PRINTED in body
+    assert any("директор МАОУ «Гимназия „Эрудит“»" in t for t in body)  # declined: a name in quotes stays
+    everything = "".join(body)
+    assert '"' not in everything and "”" not in everything
+    assert everything.count("“") == everything.count("„")  # each „ closed by its “

@@ -106,7 +106,7 @@ def test_example_roadmap_is_nine_events_in_three_years_numbered_one_to_nine(exam
     assert len(model.roadmap) == 9
     years = model.roadmap_years
     assert [y.start for y in years] == [2023, 2024, 2025]
-    assert [y.label for y in years] == ["2023-2024 учебный год", "2024-2025 учебный год", "2025-2026 учебный год"]
+    assert [y.label for y in years] == ["2023–2024 учебный год", "2024–2025 учебный год", "2025–2026 учебный год"]
     assert [len(y.events) for y in years] == [3, 3, 3]
     assert [e.number for y in years for e in y.events] == list(range(1, 10))
     first = years[0].events[0].event

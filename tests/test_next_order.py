@@ -36,4 +36,4 @@ def test_registry_order_fills_the_sites_from_valid_applications(tmp_path: Path) 
     rows = [r for r in openpyxl.load_workbook(order)["Площадки"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert rows == [("МАОУ гимназия № 56 г. Томска",
                      "Формирующее оценивание как ресурс внутришкольной системы оценки качества образования в "
-                     "условиях реализации обновлённых ФГОС НОО и ООО", "2023-2024, 2024-2025 учебные годы")]
+                     "условиях реализации обновлённых ФГОС НОО и ООО", "2023–2024, 2024–2025 учебные годы")]

@@ -448,3 +448,25 @@ def test_control_person_printed_as_initials_and_surname(order: Order, typed: str
     doc = Document(io.BytesIO(Renderer(template_path("rasporyazhenie.docx"), Order).render(changed)))
     control = next(_norm(p.text) for p in doc.paragraphs if "Контроль за исполнением" in p.text)
     assert control.endswith(f"Томска {printed}.")
+
+
+@pytest.mark.parametrize("typed", ["№ 312", "№312", "N 312", "312"])
+def test_a_number_typed_with_its_sign_prints_one_sign_everywhere(tmp_path: Path, typed: str) -> None:
+    """«№ 312» typed in the number field: «№ 312» in the header, in every annex mark and in every file name."""
+    wb = openpyxl.load_workbook(with_sites(tmp_path))
+    ws = wb["Распоряжение"]
+    row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("Номер"))
+    ws.cell(row, 2).value = typed
+    path = tmp_path / "номер.xlsx"
+    wb.save(path)
+    out = tmp_path / "out"
+    [outcome] = render_many([path], out, formats=("docx",))
+    assert outcome.ok, outcome.error
+    names = sorted(p.name for p in out.iterdir() if p.suffix == ".docx")
+    assert names == ["Приложение № 1 к распоряжению № 312 от 04.05.2023.docx",
+                     "Приложение № 2 к распоряжению № 312 от 04.05.2023.docx", "Распоряжение № 312 от 04.05.2023.docx"]
+    for name in names:
+        doc = Document(out / name)
+        texts = [_norm(t) for t in body_texts(doc)]
+        assert not any("№ №" in t or "№№" in t for t in texts), name
+        assert sum("№ 312" in t for t in texts) == (1 if name.startswith("Приложение") else 1 + 2), name

@@ -114,11 +114,11 @@ def test_plan_from_its_own_workbook() -> None:
     texts = paragraphs(doc)
     assert texts[0] == "УТВЕРЖДАЮ"
     assert texts[1] == "Директор МАОУ гимназии №\u00a056\u00a0г.\u00a0Томска"  # the genitive, as in № 477
-    assert "на 2024-2025 учебный год" in texts
+    assert "на 2024–2025 учебный год" in texts
     table = rows(doc.tables[0])
     assert table[0] == ["№ пп", "Мероприятие", "Форма проведения", "Сроки исполнения", "Ответственный за реализацию"]
     assert [r[1] for r in table[1:]] == [e.title for e in sorted(model.events, key=lambda e: e.when.sort_key)]
-    assert model.file_stem == "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024-2025 учебный год"
+    assert model.file_stem == "План стажировочной ОО МАОУ гимназия № 56 г. Томска на 2024–2025 учебный год"
 
 
 def test_plan_from_one_year_of_the_zayavka_roadmap() -> None:
@@ -128,7 +128,7 @@ def test_plan_from_one_year_of_the_zayavka_roadmap() -> None:
     assert [e.title for e in plan.events] == [e.title for e in app.roadmap if e.when.academic_year == 2024]
     assert len(plan.events) == 3
     doc = Document(io.BytesIO(Renderer(template_path("plan.docx"), Plan).render(plan)))
-    assert "на 2024-2025 учебный год" in paragraphs(doc)
+    assert "на 2024–2025 учебный год" in paragraphs(doc)
     assert "«____» ______________ 20____ г." in paragraphs(doc)  # no approval date given
 
 
@@ -140,7 +140,7 @@ def test_turochak_zayavka_has_the_criteria_and_its_own_addressee() -> None:
     assert texts[0] == "Управление образования Администрации МО «Турочакский район»"
     assert "на присвоение статуса стажировочной площадки Турочакского района" in texts
     assert any(t.startswith("3. Обоснование") and t.endswith("Турочакского района.") for t in texts)
-    assert "5. План деятельности/дорожная карта стажировочной площадки на 1 год (2025-2026)." in texts
+    assert "5. План деятельности/дорожная карта стажировочной площадки на 1 год (2025–2026)." in texts
     criteria = rows(doc.tables[2])
     assert criteria[0] == ["№ пп", "Показатель", "Соответствует", "Подтверждение"]
     assert [r[1] for r in criteria[1:]] == [c.text for c in model.profile.criteria]

@@ -132,7 +132,7 @@ def test_xlsx_has_a_row_per_workbook_with_the_problems_of_the_broken_one(folder:
     tomsk = rows["Заявка МАОУ гимназия № 56.xlsx"]
     assert tomsk["Организация (краткое наименование)"] == "МАОУ гимназия № 56 г. Томска"
     assert tomsk["Полное наименование"].startswith("муниципальное автономное общеобразовательное учреждение")
-    assert tomsk["Сроки"] == "2023-2024 – 2025-2026"
+    assert tomsk["Сроки"] == "2023–2024, 2024–2025, 2025–2026"
     assert tomsk["Ответственный"] == "Е.А. Горбунова, директор"
     assert tomsk["Контакты"].splitlines() == ["тел. +7 (3822) 12-34-56", "e-mail: school56@example.tomsk.ru",
                                               "сайт: https://school56.example.tomsk.ru"]
@@ -143,7 +143,7 @@ def test_xlsx_has_a_row_per_workbook_with_the_problems_of_the_broken_one(folder:
     assert tomsk["Замечания"] is None
 
     turochak = rows["турочак/Заявка МБОУ Артыбашская СОШ.xlsx"]
-    assert turochak["Сроки"] == "2025-2026"  # Turochak plans one school year
+    assert turochak["Сроки"] == "2025–2026"  # Turochak plans one school year
     assert turochak["Ответственный"] == "М.А. Тыдыкова, директор"
 
     broken = rows["Заявка лицей 8.xlsx"]
@@ -198,7 +198,7 @@ def test_docx_is_a_landscape_table_with_a_repeated_header(folder: Path, tmp_path
     first = by_number["1"][1:]  # the municipality column aside, as before it was added
     assert by_number["1"][1] == "Город Томск"
     assert first[1].startswith("МАОУ гимназия №\u00a056\u00a0г.\u00a0Томска\n(муниципальное")
-    assert first[4] == "2023\u20112024 – 2025\u20112026"
+    assert first[4] == "2023–\u20602024, 2024–\u20602025, 2025–\u20602026"
     assert first[5].startswith("Е.А.\u00a0Горбунова, директор\n+7\u00a0(3822)\u00a012\u201134\u201156\n")
     assert first[6] == "—"
     broken = by_number[str(_sources(folder).index("Заявка лицей 8.xlsx") + 1)]
@@ -299,7 +299,7 @@ def test_html_in_a_real_browser(folder: Path, tmp_path: Path) -> None:
 
     tomsk = [_text(td) for td in rows[0].xpath("./td")]
     assert tomsk[0].startswith("Формирующее оценивание как ресурс")
-    assert tomsk[1] == "2023-2024 – 2025-2026"
+    assert tomsk[1] == "2023–2024, 2024–2025, 2025–2026"
     contacts = rows[0].xpath("./td")[2]
     assert contacts.xpath("text()") == ["тел. +7 (3822) 12-34-56", "e-mail: school56@example.tomsk.ru"]
     assert len(contacts.xpath("./br")) == 1
@@ -462,9 +462,9 @@ def test_a_zayavka_breaking_a_rule_is_listed_from_its_data(tmp_path: Path) -> No
     [entry] = collect(src).entries
     assert not entry.valid
     assert entry.short_name == "МАОУ гимназия № 56 г. Томска"  # read, only the rules failed
-    assert entry.term == "2030-2031 – 2032-2033"
+    assert entry.term == "2030–2031, 2031–2032, 2032–2033"
     assert entry.remarks and all(r.startswith("[ошибка]") for r in entry.remarks)
-    assert any("2030-2031" in r for r in entry.remarks)
+    assert any("2030–2031" in r for r in entry.remarks)
 
 
 def test_same_data_same_day_same_bytes(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def test_points_in_order_with_multiline_text_as_paragraphs(renderer: Renderer, e
     # every line of the tasks became its own paragraph, none lost
     for line in loaded.model.tasks.split("\n"):
         assert line in paragraphs
-    assert "5. План деятельности/дорожная карта стажировочной площадки на 3 года (2023-2026)." in paragraphs
+    assert "5. План деятельности/дорожная карта стажировочной площадки на 3 года (2023–2026)." in paragraphs
 
 
 def test_roadmap_table_rows_years_and_numbers(renderer: Renderer, example: Path) -> None:
@@ -74,7 +74,7 @@ def test_roadmap_table_rows_years_and_numbers(renderer: Renderer, example: Path)
     assert rows[0][0] == "№ пп"
     assert rows[0][5] == "Ответственный за организацию мероприятия, контактная информация"
     years = [r[0] for r in rows if r[0].endswith("учебный год")]
-    assert years == ["2023-2024 учебный год", "2024-2025 учебный год", "2025-2026 учебный год"]
+    assert years == ["2023–2024 учебный год", "2024–2025 учебный год", "2025–2026 учебный год"]
     numbers = [r[0] for r in rows[1:] if r[0].isdigit()]
     assert numbers == [str(n) for n in range(1, 10)]
     loaded = load(example)

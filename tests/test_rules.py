@@ -68,7 +68,7 @@ def test_year_with_one_event_is_a_warning_citing_both_rules(app: Application) ->
     finding = findings[0]
     assert finding.severity is Severity.WARNING
     assert finding.loc == ("roadmap",)
-    assert finding.message == "на 2025-2026 учебный год запланировано 1 мероприятие, рекомендуется не менее 2"
+    assert finding.message == "на 2025–2026 учебный год запланировано 1 мероприятие, рекомендуется не менее 2"
     assert finding.rule is not None
     assert "п. 3.2" in finding.rule
     assert "форма заявки" in finding.rule
@@ -85,7 +85,7 @@ def test_year_without_events_is_an_error(app: Application) -> None:
     findings = check_application(with_roadmap(app, events))
     assert findings == [Finding(
         ("roadmap",),
-        "на 2024-2025 учебный год не запланировано ни одного мероприятия; план должен охватывать все 3 года",
+        "на 2024–2025 учебный год не запланировано ни одного мероприятия; план должен охватывать все 3 года",
         app.profile.rules.plan_rule,
         Severity.ERROR,
     )]
@@ -100,7 +100,7 @@ def test_event_outside_the_plan_years_is_an_error_at_its_row(app: Application) -
     assert len(errors) == 1
     assert errors[0].loc == ("roadmap", 4, "when")
     assert errors[0].message.startswith("срок «сентябрь")
-    assert "вне учебных лет плана (2023-2024 … 2025-2026)" in errors[0].message
+    assert "вне учебных лет плана (2023–2024 … 2025–2026)" in errors[0].message
     assert errors[0].rule == app.profile.rules.plan_rule
     # the event left 2024-2025 with two events: still enough, no warning
     assert findings == errors
@@ -122,7 +122,7 @@ def test_plan_years_are_school_years(app: Application, when: EventDate, inside: 
 def test_plan_of_four_years_needs_events_in_the_fourth(app: Application) -> None:
     findings = check_application(with_rules(app, plan_years=4))
     assert [(f.severity, f.message.split(";")[0]) for f in findings] == [
-        (Severity.ERROR, "на 2026-2027 учебный год не запланировано ни одного мероприятия"),
+        (Severity.ERROR, "на 2026–2027 учебный год не запланировано ни одного мероприятия"),
     ]
     assert "все 4 года" in findings[0].message
 
@@ -130,7 +130,7 @@ def test_plan_of_four_years_needs_events_in_the_fourth(app: Application) -> None
 def test_minimum_events_comes_from_the_profile(app: Application) -> None:
     findings = check_application(with_rules(app, min_events_per_year=4))
     assert [f.message for f in findings] == [
-        f"на {y}-{y + 1} учебный год запланировано 3 мероприятия, рекомендуется не менее 4" for y in (2023, 2024, 2025)
+        f"на {y}–{y + 1} учебный год запланировано 3 мероприятия, рекомендуется не менее 4" for y in (2023, 2024, 2025)
     ]
     assert all(f.severity is Severity.WARNING for f in findings)
 
@@ -174,7 +174,7 @@ def test_one_event_year_in_the_workbook_is_a_warning_on_the_roadmap(edited: Edit
     warning = loaded.warnings[0]
     assert warning.where == CellRef(ROADMAP)
     text = str(warning)
-    assert text.startswith("Лист «Дорожная карта»: на 2025-2026 учебный год запланировано 1 мероприятие")
+    assert text.startswith("Лист «Дорожная карта»: на 2025–2026 учебный год запланировано 1 мероприятие")
     assert "п. 3.2" in text
     assert "форма заявки" in text
 
@@ -184,7 +184,7 @@ def test_empty_year_in_the_workbook_is_an_error(edited: Edited) -> None:
     assert len(loaded.errors) == 1
     error = loaded.errors[0]
     assert error.where == CellRef(ROADMAP)
-    assert error.message.startswith("на 2025-2026 учебный год не запланировано ни одного мероприятия")
+    assert error.message.startswith("на 2025–2026 учебный год не запланировано ни одного мероприятия")
     assert loaded.model is not None
     assert error.rule == loaded.model.profile.rules.plan_rule
     assert "форма заявки, п. 5" in str(error)
@@ -200,7 +200,7 @@ def test_event_outside_the_plan_in_the_workbook_is_an_error_at_its_cell(edited: 
     error = loaded.errors[0]
     assert error.where == CellRef(ROADMAP, 10, "D", "Сроки проведения")
     assert str(error).startswith("Лист «Дорожная карта», строка 10, столбец D («Сроки проведения»): срок «сентябрь")
-    assert "вне учебных лет плана (2023-2024 … 2025-2026)" in error.message
+    assert "вне учебных лет плана (2023–2024 … 2025–2026)" in error.message
     assert "«Первый учебный год плана» на листе «Заявка»" in error.message
 
 
