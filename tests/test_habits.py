@@ -14,6 +14,7 @@ from docgen.habits import lower_first, strip_number_sign, typographic_quotes, ye
 from docgen.loader import load
 from docgen.pipeline import render_many
 from docgen.schema import ZAYAVKA
+from tests.conftest import flat
 
 Edited = Callable[..., Path]
 ORDER = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Распоряжение № 477 от 04.05.2023.xlsx"
@@ -143,7 +144,8 @@ def test_quotes_and_years_print_tidied_in_every_kind_of_field(edited: Edited, tm
     [name] = [p.name for p in out.iterdir()]
     assert name == "Заявка стажировочная ОО МАОУ «Гимназия „Эрудит“».docx"
     doc = Document(out / name)
-    body = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    body = [flat(t) for t in [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows
+                                                                   for c in row.cells]]
     assert QUOTED_PRINTED + " в 2023–2024 учебном году" in body
     assert f"{QUOTED_PRINTED} (форма проведения: «Мировое кафе»)" in body
     assert QUOTED_PRINTED in body

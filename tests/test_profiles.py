@@ -14,6 +14,7 @@ from docgen import cli
 from docgen.errors import InputError
 from docgen.loader import load
 from docgen.profiles import ENV_VAR, available, load_profile
+from tests.conftest import untypeset
 
 THIRD = '''
 key = "zarechny"
@@ -114,7 +115,7 @@ def test_a_third_municipality_needs_only_a_profile_file(tmp_path: Path, monkeypa
     [docx] = [p for p in out.iterdir() if p.suffix == ".docx"]
     assert docx.name == "Заречный заявление МАОУ гимназия № 56 г. Томска.docx"
     doc = Document(io.BytesIO(docx.read_bytes()))
-    texts = [p.text for p in doc.paragraphs]
+    texts = [untypeset(p.text) for p in doc.paragraphs]
     assert texts[:2] == ["Начальнику Управления образования ЗАТО Заречный", "А.Б.\u00a0Выдуманной"]
     assert "Заявление" in texts
     assert "о присвоении статуса стажировочной площадки ЗАТО Заречный" in texts
