@@ -13,6 +13,7 @@ import copy
 import difflib
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -132,8 +133,12 @@ def check_file(path: Path) -> None:
                 raise WorkbookFileError(path, "в файле нет таблицы; возможно, это документ другого типа")
             if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED_BYTES:
                 raise WorkbookFileError(path, "книга слишком велика после распаковки")
-    except zipfile.BadZipFile as exc:
+    except _BAD_ZIP as exc:
         raise WorkbookFileError(path, f"файл повреждён (архив {suffix} не читается)") from exc
+
+
+# what zipfile raises on a damaged archive: a name not in UTF-8, an unknown version or compression, a short read
+_BAD_ZIP = (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError, zlib.error)
 
 
 def _zip_kind(path: Path) -> str:
@@ -144,7 +149,7 @@ def _zip_kind(path: Path) -> str:
             if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
                 return "таблица LibreOffice (.ods)"
             return "книга Excel (.xlsx)" if "xl/workbook.xml" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (*_BAD_ZIP, KeyError):
         return ""
 
 

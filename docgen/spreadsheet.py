@@ -19,8 +19,12 @@ becomes a `WorkbookFileError` naming the file, and the sheet when one was being 
 
 from __future__ import annotations
 
+import faulthandler
 import io
+import multiprocessing
+import os
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -68,7 +72,8 @@ _STYLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bs
                           rb'|<(?:\w+:)?c\s[^>]*?\bs="(\d+)"[^>]*?\br="([A-Z]{1,3})(\d+)"')
 # The start of a part up to its first element or DTD: XML declaration, byte order mark, comments, instructions.
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>)?\s*(?:(?:<!--.*?-->|<\?.*?\?>)\s*)*<(!|[A-Za-z_])", re.S)
-_BROKEN = (etree.LxmlError, ValueError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError)
+_BROKEN = (etree.LxmlError, ValueError, KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError,
+           NotImplementedError)
 
 
 class _DtdDeclared(ValueError):
@@ -151,19 +156,17 @@ class Workbook:
         self._archive: zipfile.ZipFile | None = None
         if self.format in ("xlsx", "ods"):
             self._open_zip()
+        self._xls: dict[str, tuple[list[list[Value]], list[tuple[int, int, int, int]] | None] | str] = {}
+        if self.format == "xls":
+            self.sheet_names, self.hidden, self._xls = _read_xls(path)
+            return
         try:
-            self._book = python_calamine.CalamineWorkbook.from_path(path)
-        except python_calamine.PasswordError as exc:
+            self._book = _calamine_open(path)
+        except WorkbookFileError:
             self.close()
-            raise WorkbookFileError(path, "книга защищена паролем; снимите пароль (Файл → Сведения → Защитить "
-                                          "книгу) и сохраните её заново") from exc
-        except (python_calamine.CalamineError, OSError, ValueError) as exc:
-            self.close()
-            raise WorkbookFileError(path, f"файл повреждён, его не удалось прочитать ({_reason(exc)}); откройте "
-                                          "книгу в Excel или LibreOffice Calc и сохраните её заново") from exc
-        self.sheet_names: list[str] = list(self._book.sheet_names)
-        self.hidden: set[str] = {meta.name for meta in self._book.sheets_metadata
-                                 if meta.visible != python_calamine.SheetVisibleEnum.Visible}
+            raise
+        self.sheet_names = list(self._book.sheet_names)
+        self.hidden = _hidden(self._book)
 
     def __enter__(self) -> Workbook:
         return self
@@ -175,10 +178,9 @@ class Workbook:
         if self._archive is not None:
             self._archive.close()
             self._archive = None
-        book = getattr(self, "_book", None)
+        book = self.__dict__.pop("_book", None)
         if book is not None:
             book.close()
-            del self._book
 
     # --- the container -----------------------------------------------------------------------------------------
 
@@ -259,21 +261,12 @@ class Workbook:
         rows_, columns = marks.extent if marks is not None else (0, 0)
         if rows_ * columns > MAX_CELLS:
             raise WorkbookFileError(self.path, _too_large(name, rows_, columns))
-        try:
-            sheet = self._book.get_sheet_by_name(name)
-            end = sheet.end
-            if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:  # .xls: seen only now
-                raise WorkbookFileError(self.path, _too_large(name, end[0] + 1, end[1] + 1))
-            rows = [[None if value == "" else value for value in row]
-                    for row in sheet.to_python(skip_empty_area=False)]
-            ranges = sheet.merged_cell_ranges
-            # corners as stored: a hand-made «B40:A1» comes back reversed
-            merged = ([(min(a, c) + 1, min(b, d) + 1, max(a, c) + 1, max(b, d) + 1) for (a, b), (c, d) in ranges]
-                      if ranges is not None else None)
-        except python_calamine.CalamineError as exc:
-            raise WorkbookFileError(self.path, _broken_sheet(name, _reason(exc), self.format)) from exc
-        if marks is None:  # .xls
-            return Sheet(name, rows, merged, set(), None, None, None)
+        if marks is None:  # .xls: read at opening, in a process of its own
+            read = self._xls.get(name, ([], []))
+            if isinstance(read, str):
+                raise WorkbookFileError(self.path, read)
+            return Sheet(name, read[0], read[1], set(), None, None, None)
+        rows, merged = _calamine_sheet(self._book, name, self.path, self.format)
         return Sheet(name, rows, merged if merged is not None else marks.merged, marks.no_value, marks.errors,
                      marks.months, marks.hidden_rows)
 
@@ -290,6 +283,121 @@ class Workbook:
             return _scan_xlsx_sheet(self._archive.read(part), self._month_styles)
         except _BROKEN as exc:
             raise WorkbookFileError(self.path, _broken_sheet(name, _reason(exc), self.format)) from exc
+
+
+def _calamine_open(path: Path) -> python_calamine.CalamineWorkbook:
+    """Open a workbook with calamine, its errors (and a panic of its Rust code) as `WorkbookFileError`."""
+    try:
+        return python_calamine.CalamineWorkbook.from_path(path)
+    except python_calamine.PasswordError as exc:
+        raise WorkbookFileError(path, "книга защищена паролем; снимите пароль (Файл → Сведения → Защитить книгу) и "
+                                      "сохраните её заново") from exc
+    except BaseException as exc:  # calamine's errors, and pyo3's PanicException, which is a BaseException
+        if not isinstance(exc, python_calamine.CalamineError | OSError | ValueError) and not _is_panic(exc):
+            raise
+        raise WorkbookFileError(path, f"файл повреждён, его не удалось прочитать ({_reason(exc)}); откройте "
+                                      "книгу в Excel или LibreOffice Calc и сохраните её заново") from exc
+
+
+def _hidden(book: python_calamine.CalamineWorkbook) -> set[str]:
+    return {meta.name for meta in book.sheets_metadata if meta.visible != python_calamine.SheetVisibleEnum.Visible}
+
+
+def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, path: Path, fmt: str
+                    ) -> tuple[list[list[Value]], list[tuple[int, int, int, int]] | None]:
+    """Read one sheet's values (None for an empty cell) and merged ranges (None where the format has none)."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        end = sheet.end
+        if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:  # .xls: seen only now
+            raise WorkbookFileError(path, _too_large(name, end[0] + 1, end[1] + 1))
+        rows: list[list[Value]] = [[None if value == "" else value for value in row]
+                                   for row in sheet.to_python(skip_empty_area=False)]
+        ranges = sheet.merged_cell_ranges
+    except BaseException as exc:  # see _calamine_open
+        if not isinstance(exc, python_calamine.CalamineError) and not _is_panic(exc):
+            raise
+        raise WorkbookFileError(path, _broken_sheet(name, _reason(exc), fmt)) from exc
+    # corners as stored: a hand-made «B40:A1» comes back reversed
+    merged = ([(min(a, c) + 1, min(b, d) + 1, max(a, c) + 1, max(b, d) + 1) for (a, b), (c, d) in ranges]
+              if ranges is not None else None)
+    return rows, merged
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Tell a panic of calamine's Rust code (pyo3_runtime.PanicException, not importable) from anything else."""
+    return type(exc).__name__ == "PanicException"
+
+
+# --- .xls: read in a process of its own ------------------------------------------------------------------------
+#
+# calamine's .xls reader trusts the lengths and counts in the file: a damaged .xls made it panic, and one made it ask
+# for 1 TB and abort the whole process (tried on randomly damaged copies of an example).  So an .xls is read whole in
+# a child process with a memory limit; if it dies, that workbook is «повреждён» and the run goes on.
+
+XLS_TIMEOUT = 60.0  # seconds; an .xls is at most 20 MB and reads in milliseconds
+XLS_MEMORY = 2 << 30  # bytes the child may take beyond what it starts with (a full 65 536 × 256 sheet needs ~0,6 GB)
+_XlsSheets = dict[str, tuple[list[list[Value]], list[tuple[int, int, int, int]] | None] | str]
+
+
+def _read_xls(path: Path) -> tuple[list[str], set[str], _XlsSheets]:
+    """Return the sheet names, the hidden ones and every sheet's values and merged ranges (or why it failed)."""
+    context: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_xls_child, args=(str(path), send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(XLS_TIMEOUT):
+            raise WorkbookFileError(path, f"книга .xls не прочитана за {XLS_TIMEOUT:.0f} с; откройте её в Excel или "
+                                          "LibreOffice Calc и сохраните заново как .xlsx")
+        result = receive.recv()
+    except (EOFError, OSError) as exc:  # the child died: calamine aborted on this file
+        raise WorkbookFileError(path, "файл повреждён: его чтение завершилось аварийно; откройте книгу в Excel или "
+                                      "LibreOffice Calc и сохраните её заново") from exc
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+    if isinstance(result, str):
+        raise WorkbookFileError(path, result)
+    names, hidden, sheets = result
+    return names, hidden, sheets
+
+
+def _xls_child(path: str, send: Any) -> None:
+    """Read an .xls whole and send it back (or the Russian reason it could not be read); runs in a child process."""
+    _limit_memory(XLS_MEMORY)
+    # an abort prints Rust's English backtrace (and Python's, where faulthandler is on): the user sees none of it
+    faulthandler.disable()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    result: tuple[list[str], set[str], _XlsSheets] | str
+    try:
+        book = _calamine_open(Path(path))
+        sheets: _XlsSheets = {}
+        for name in book.sheet_names:
+            try:
+                sheets[name] = _calamine_sheet(book, name, Path(path), "xls")
+            except WorkbookFileError as exc:
+                sheets[name] = exc.reason
+        result = (list(book.sheet_names), _hidden(book), sheets)
+    except WorkbookFileError as exc:
+        result = exc.reason
+    send.send(result)
+    send.close()
+
+
+def _limit_memory(extra: int) -> None:
+    """Let this process grow by at most `extra` bytes of address space (POSIX; elsewhere no limit)."""
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0]) if Path("/proc/self/statm").exists() else 0
+        limit = pages * resource.getpagesize() + extra
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def open_workbook(path: Path) -> Workbook:

@@ -405,3 +405,36 @@ def test_a_month_format_is_found_by_the_screen(edited: Callable[..., Path]) -> N
     loaded = load(path)
     assert loaded.problems == [] and loaded.model is not None
     assert loaded.model.roadmap[2].when.label.replace("\u00a0", " ") == "ноябрь 2023 г."
+
+
+# --- .xls in a process of its own ------------------------------------------------------------------------------
+
+
+@pytest.mark.libreoffice
+def test_an_xls_whose_reading_aborts_is_a_russian_error_and_the_run_goes_on(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # A damaged .xls made calamine ask for 1 TB and abort the process.  Here a full-size .xls sheet (IV65536) makes
+    # it ask for ~0,5 GB while the child reading it may take only 64 MB more: calamine aborts, for real, in the child.
+    wb = openpyxl.Workbook()
+    wb.active.title = FORM
+    wb.active["A1"] = "Поле"
+    wb.active["IV65536"] = 1
+    wb.save(tmp_path / "большая.xlsx")
+    xls = _calc(tmp_path / "большая.xlsx", "xls", tmp_path / "calc")
+    monkeypatch.setattr(spreadsheet, "XLS_MEMORY", 64 << 20)
+    with pytest.raises(WorkbookFileError) as caught:
+        load(xls)
+    assert caught.value.reason == ("файл повреждён: его чтение завершилось аварийно; откройте книгу в Excel или "
+                                   "LibreOffice Calc и сохраните её заново")
+    monkeypatch.undo()  # with the usual limit the child reads the sheet, and it is refused by its size
+    with pytest.raises(WorkbookFileError) as caught:
+        load(xls)
+    assert caught.value.reason.startswith(f"лист «{FORM}» слишком велик: данные занимают область A1:IV65536")
+
+
+def test_a_damaged_xls_is_a_russian_error(example: Path, tmp_path: Path) -> None:
+    path = tmp_path / "заявка.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    with pytest.raises(WorkbookFileError) as caught:
+        load(path)
+    assert caught.value.reason.startswith("файл повреждён")
