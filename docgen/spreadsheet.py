@@ -192,6 +192,9 @@ class Workbook:
                 self._read_xlsx_workbook()
             else:
                 self._ods = _scan_ods(self._archive)
+                for name, marks in self._ods.items():  # calamine reads every table of an .ods as it opens it
+                    if marks.extent[0] * marks.extent[1] > MAX_CELLS:
+                        raise WorkbookFileError(self.path, _too_large(name, *marks.extent))
         except WorkbookFileError:
             self.close()
             raise
@@ -311,8 +314,8 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, path: Pat
         end = sheet.end
         if end is not None and (end[0] + 1) * (end[1] + 1) > MAX_CELLS:  # .xls: seen only now
             raise WorkbookFileError(path, _too_large(name, end[0] + 1, end[1] + 1))
-        rows: list[list[Value]] = [[None if value == "" else value for value in row]
-                                   for row in sheet.to_python(skip_empty_area=False)]
+        rows: list[list[Value]] = [[None if value == "" else _unescaped(value) if fmt == "xlsx" else value
+                                    for value in row] for row in sheet.to_python(skip_empty_area=False)]
         ranges = sheet.merged_cell_ranges
     except BaseException as exc:  # see _calamine_open
         if not isinstance(exc, python_calamine.CalamineError) and not _is_panic(exc):
@@ -322,6 +325,16 @@ def _calamine_sheet(book: python_calamine.CalamineWorkbook, name: str, path: Pat
     merged = ([(min(a, c) + 1, min(b, d) + 1, max(a, c) + 1, max(b, d) + 1) for (a, b), (c, d) in ranges]
               if ranges is not None else None)
     return rows, merged
+
+
+# Excel writes a character XML cannot hold as «_xHHHH_».  calamine decodes them all but the noncharacters U+FFFE,
+# U+FFFF and the surrogates, which it leaves as written; docgen would drop those characters anyway (text.py), so their
+# escapes go.  (A «_xFFFE_» typed as such, saved as «_x005F_xFFFE_», goes too: nobody types it.)
+_LEFT_ESCAPE = re.compile(r"_x(?:[Ff]{3}[EeFf]|[Dd][89A-Fa-f][0-9A-Fa-f]{2})_")
+
+
+def _unescaped(value: Any) -> Any:
+    return _LEFT_ESCAPE.sub("", value) if isinstance(value, str) and "_x" in value else value
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -597,6 +610,9 @@ def _scan_ods(archive: zipfile.ZipFile) -> dict[str, Marks]:
     return found
 
 
+_REPEATS = 100  # rows or columns of one repeated ODF element recorded in the marks
+
+
 def _is_month_style(element: Any) -> bool:
     """Tell whether an ODF <number:date-style> shows a month and a year but no day (Calc's «ноя.23»)."""
     parts = {etree.QName(child).localname for child in element}
@@ -604,16 +620,19 @@ def _is_month_style(element: Any) -> bool:
 
 
 def _scan_ods_row(row: Any, row_number: int, marks: Marks, month_styles: set[str]) -> int:
-    """Record one <table:table-row> (maybe repeated) starting after `row_number`; return its last row's number."""
+    """Record one <table:table-row> (maybe repeated) starting after `row_number`; return its last row's number.
+
+    A repeated row or cell is recorded for at most `_REPEATS` rows and columns, and nothing more is recorded once
+    the table is past `MAX_CELLS` (it is refused when read): a hostile file cannot make the marks huge.
+    """
     assert marks.hidden_rows is not None and marks.merged is not None
     repeated = int(row.get(_TABLE + "number-rows-repeated", "1"))
     first, last = row_number + 1, row_number + repeated
-    if row.get(_TABLE + "visibility", "visible") != "visible":
-        marks.hidden_rows.extend(range(first, min(last, first + MAX_CELLS) + 1))
+    rows = range(first, min(last, first + _REPEATS - 1) + 1)
     column = 0
+    holds_values = False
     for cell in row:
-        local = etree.QName(cell).localname
-        if local not in ("table-cell", "covered-table-cell"):
+        if etree.QName(cell).localname not in ("table-cell", "covered-table-cell"):
             continue
         span = int(cell.get(_TABLE + "number-columns-repeated", "1"))
         start = column + 1
@@ -621,16 +640,20 @@ def _scan_ods_row(row: Any, row_number: int, marks: Marks, month_styles: set[str
         kind = cell.get(_OFFICE + "value-type")
         if kind is None and len(cell) == 0:
             continue
+        holds_values = True
         marks.extent = (max(marks.extent[0], last), max(marks.extent[1], column))
+        if marks.extent[0] * marks.extent[1] > MAX_CELLS:
+            continue
+        columns = range(start, min(column, start + _REPEATS - 1) + 1)
         if cell.get(_CALCEXT + "value-type") == "error":
             text = "".join(cell.itertext()).strip() or "#N/A"
-            for col in range(start, column + 1):
-                marks.errors[(first, col)] = text
+            marks.errors.update(((r, c), text) for r in rows for c in columns)
         if kind == "date" and cell.get(_TABLE + "style-name") in month_styles:
-            marks.months.update((r, c) for r in range(first, min(last, first + 1000) + 1)
-                                for c in range(start, min(column, start + 1000) + 1))
+            marks.months.update((r, c) for r in rows for c in columns)
         across = int(cell.get(_TABLE + "number-columns-spanned", "1"))
         down = int(cell.get(_TABLE + "number-rows-spanned", "1"))
         if across > 1 or down > 1:
             marks.merged.append((first, start, first + down - 1, start + across - 1))
+    if holds_values and row.get(_TABLE + "visibility", "visible") != "visible":
+        marks.hidden_rows.extend(rows)  # hidden empty rows (the million below the data, often) are no concern
     return last

@@ -438,3 +438,26 @@ def test_a_damaged_xls_is_a_russian_error(example: Path, tmp_path: Path) -> None
     with pytest.raises(WorkbookFileError) as caught:
         load(path)
     assert caught.value.reason.startswith("файл повреждён")
+
+
+def test_excel_escapes_are_decoded_once_and_noncharacters_dropped(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    for row, stored in enumerate(["x_x0001_y", "0_xFFFE_0", "a_xffff_b", "p_xD800_q", "_x005F_x0041_"], start=1):
+        wb.active.cell(row, 1, stored)
+    wb.active.title = "Лист"
+    wb.save(tmp_path / "escapes.xlsx")
+    sheet = _sheet(tmp_path / "escapes.xlsx", "Лист")
+    assert [row[0] for row in sheet.rows] == ["x\x01y", "00", "ab", "pq", "_x0041_"]
+
+
+@pytest.mark.libreoffice
+def test_an_ods_table_larger_than_the_limit_is_refused_before_calamine_reads_it(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = FORM
+    wb.active["A1"] = "Поле"
+    wb.active["XFD1048576"] = 1
+    wb.save(tmp_path / "огромная.xlsx")
+    ods = _calc(tmp_path / "огромная.xlsx", "ods", tmp_path / "calc")
+    with pytest.raises(WorkbookFileError) as caught:
+        load(ods)
+    assert caught.value.reason.startswith(f"лист «{FORM}» слишком велик: данные занимают область A1:XFD1048576")
