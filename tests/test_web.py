@@ -198,8 +198,9 @@ def test_problems_table_shows_every_problem_escaped(client: TestClient, tmp_path
     rows = re.findall(r'<tr class="error">(.*?)</tr>', page, re.S)
     cells = [[text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
     assert len(cells) == 3
-    assert cells[0][:4] == ["ошибка", "Заявка", "9", "B «E-mail»"]
-    assert "ожидается адрес электронной почты" in cells[0][5]
+    assert cells[0][:5] == ["ошибка", "Заявка", "9", "B «E-mail»", "почта"]
+    # the value is in its own column: the explanation does not repeat «введено «почта»»
+    assert cells[0][5] == "ожидается адрес электронной почты, например name@school.ru"
     assert cells[1][:5] == ["ошибка", "Дорожная карта", "7", "D «Сроки проведения»",
                             "&lt;script&gt;alert(1)&lt;/script&gt;"]
     assert "ожидается срок" in cells[1][5]
@@ -448,6 +449,10 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     page = client.get(location).text
     text = text_of(page)
     assert "Книг: 4; без ошибок: 3; с ошибками: 1." in text
+    # each file says what it is for; the page's «open» link follows the page itself
+    assert ("Страница для сайта (.html) — для официального сайта: только заявки без ошибок, от организации — самая "
+            "новая Открыть страницу для сайта — посмотреть её в браузере") in text
+    assert "Реестр заявок (.pdf) — на подпись" in text
     links = downloads(page)
     calls = openpyxl.load_workbook(io.BytesIO(client.get(links["Кому перезвонить (.xlsx)"]).content)).active
     rows = [[c.value for c in row] for row in calls.iter_rows()]

@@ -24,6 +24,7 @@ from docgen.annotate import annotate_workbook, annotated_name
 from docgen.checking import Checked, check_workbook
 from docgen.errors import DocgenError, Problem, Severity, WorkbookFileError
 from docgen.kinds import PAPERS
+from docgen.loader import shown
 from docgen.pdf import PdfConverter
 from docgen.pipeline import Outcome, render_many
 from docgen.web.jobs import Job
@@ -78,6 +79,8 @@ class Summary:
     books: list[Book] = field(default_factory=list)
     all_papers: int | None = None  # the .zip of every document
     registry: list[int] = field(default_factory=list)
+    registry_hints: dict[int, str] = field(default_factory=dict)  # what each file is for, in a few words
+    registry_html: int | None = None  # the page's download, after which the page's «open» link goes
     registry_page: int | None = None
     registry_note: str = ""
     archive: int | None = None
@@ -107,10 +110,14 @@ def row_of(problem: Problem) -> Row:
     column = ""
     if where is not None:
         column = " ".join(p for p in (where.column or "", f"«{where.header}»" if where.header else "") if p)
+    message = problem.message
+    typed = f"введено «{shown(problem.value)}»; "
+    if problem.value is not None and message.startswith(typed):
+        message = message[len(typed):]  # the table has its own «Введено» column: say only what is expected
     return Row(
         severity=problem.severity.value, level=LEVELS[problem.severity],
         sheet=where.sheet if where else "", row=str(where.row) if where and where.row is not None else "",
-        column=column, value=shown_value(problem.value), message=problem.message, rule=problem.rule or "",
+        column=column, value=shown_value(problem.value), message=message, rule=problem.rule or "",
     )
 
 
@@ -279,9 +286,17 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
     else:
         labels = {XLSX: "Реестр заявок (.xlsx)", DOCX: "Реестр заявок (.docx)", PDF: "Реестр заявок (.pdf)",
                   HTML: "Страница для сайта (.html)", ORDER_XLSX: "Книга распоряжения с площадками (.xlsx)"}
+        hints = {XLSX: "все заявки, у заявок с ошибками — замечания; удобно отбирать и сортировать",
+                 DOCX: "тот же реестр для правки в Word", PDF: "на подпись",
+                 HTML: "для официального сайта: только заявки без ошибок, от организации — самая новая",
+                 ORDER_XLSX: "на следующий год: лист «Площадки» заполнен из верных заявок, осталось вписать "
+                             "номер и дату"}
         for path in made.written:
-            summary.registry.append(job.offer(path, path.name, labels.get(path.name, path.name)))
+            number = job.offer(path, path.name, labels.get(path.name, path.name))
+            summary.registry.append(number)
+            summary.registry_hints[number] = hints.get(path.name, "")
             if path.name == HTML:
+                summary.registry_html = number
                 summary.registry_page = job.offer(path, path.name, "Открыть страницу для сайта", inline=True)
         notes = [made.pdf_note, str(made.pdf_error or ""), *(r.message for r in made.collected.repeats)]
         summary.registry_note = " ".join(n for n in notes if n)
