@@ -6,7 +6,7 @@ Layers, each importing only the ones below it::
     registry                 many заявки -> the registries (xlsx, docx, html)
     pipeline                 one workbook -> documents, used by every command
     loader, blank, render, contract, declension, pdf, output     one stage each, one third-party engine each
-    kinds                    the registry of papers: spec, model, template
+    kinds, spreadsheet       the registry of papers; reading workbooks' cells (python-calamine)
     rules, profiles, schema  the regulation's rules, municipalities, workbook layouts
     models                   Pydantic models: no openpyxl, docxtpl or LibreOffice
     errors, text             the exception tree, pure text helpers

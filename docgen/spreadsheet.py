@@ -65,7 +65,7 @@ _BUILTIN_MONTH_FORMATS = {17}  # Excel's built-in «mmm-yy»; its other built-in
 # Screens of a sheet's raw XML, in C: a sheet none of them finds anything in needs no parse (most workbooks).  They
 # can only find too much (in a comment, a CDATA section, a hidden column), never too little: a hit means the full
 # scan.  A formula's tag is <f> (or <x:f>), an error's type t="e", a hidden row's attribute hidden="1".
-_SCREENS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b't="e"', b"t='e'", b"hidden=")
+_SCREEN = re.compile(rb"""<(?:\w+:)?f[\s>/]|t=["']e["']|hidden=""")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _STYLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bs="(\d+)"'
@@ -516,7 +516,7 @@ def _scan_xlsx_sheet(xml: bytes, month_styles: set[int]) -> Marks:
     A sheet with no formula, error, hidden row or cell without its reference is only searched for references and
     styles (`_screened`); any other is parsed (`_parsed`).
     """
-    if any(screen in xml for screen in _SCREENS):
+    if _SCREEN.search(xml):
         return _parsed(xml, month_styles)
     refs = _CELL_REF.findall(xml)  # empty styled cells too: the extent may come out larger, never smaller
     if len(refs) != len(_CELL_TAG.findall(xml)):  # a cell without its reference: only a parse can place it
