@@ -357,7 +357,7 @@ def _read_xls(path: Path) -> tuple[list[str], set[str], _XlsSheets]:
     """Return the sheet names, the hidden ones and every sheet's values and merged ranges (or why it failed)."""
     context: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_xls_child, args=(str(path), send), daemon=True)
+    child = context.Process(target=_xls_child, args=(str(path), send, XLS_MEMORY), daemon=True)
     child.start()
     send.close()
     try:
@@ -379,9 +379,10 @@ def _read_xls(path: Path) -> tuple[list[str], set[str], _XlsSheets]:
     return names, hidden, sheets
 
 
-def _xls_child(path: str, send: Any) -> None:
-    """Read an .xls whole and send it back (or the Russian reason it could not be read); runs in a child process."""
-    _limit_memory(XLS_MEMORY)
+def _xls_child(path: str, send: Any, memory: int) -> None:
+    """Read an .xls whole and send it back (or the Russian reason it could not be read); runs in a child process
+    that may grow by `memory` bytes."""
+    _limit_memory(memory)
     # an abort prints Rust's English backtrace (and Python's, where faulthandler is on): the user sees none of it
     faulthandler.disable()
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
