@@ -7,6 +7,7 @@ values (no error alert); strict ones (profile, school year) stop anything else.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +74,12 @@ def instructions(spec: WorkbookSpec, site: str | None = None, *, token: bool = F
 
 
 def build_blank(spec: WorkbookSpec, profile: str | None = None, *, site: str | None = None,
-                token: bool = False) -> openpyxl.Workbook:
+                token: bool = False, year: int | None = None) -> openpyxl.Workbook:
     """Return a new workbook for `spec`, with `profile` preselected when given.
 
     `site` is the address of the department's docgen web page, written on the «Инструкция» sheet; `token` says
-    that page asks for an access key.
+    that page asks for an access key.  `year` is the year of the order a blank order workbook is for (today's year
+    if not given): the school years its carried-over texts name start with it.
     """
     wb = openpyxl.Workbook()
     intro = wb.active
@@ -99,7 +101,7 @@ def build_blank(spec: WorkbookSpec, profile: str | None = None, *, site: str | N
     for table in spec.tables_for({"criteria"} if chosen.criteria else set()):
         _write_table(wb, table, lists, chosen)
     if spec.kind == "rasporyazhenie":
-        fill(wb, spec, order_defaults(chosen.key))
+        fill(wb, spec, order_defaults(chosen.key, year or date.today().year))
     hidden = wb[LISTS_SHEET]
     wb.move_sheet(hidden, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 1  # open on the form, not on the instructions

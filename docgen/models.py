@@ -749,9 +749,9 @@ class OrderNumbering(Model):
     """The numbers of every point of the order, computed in one pass."""
 
     cancel: str | None
-    termination: str
+    termination: str | None  # None: no site ends, the order has no such point and no report instruction
     groups: list[TerminationGroup]
-    report: str
+    report: str | None
     approval: str
     sites: str | None  # «Присвоить статус … согласно перечню (приложение № 2)»: only when the order has sites
     sites_annex: int | None
@@ -773,10 +773,13 @@ class Order(Paper):
     title: Text
     preamble: Text
     cancel_text: str | None = None
-    termination_lead: Text
-    terminations: list[Termination] = Field(min_length=1)
-    report_text: Text
-    report_form: Text
+    # An order may only approve the Положение and give new sites their status (the first year, or a year when no
+    # site's term ends): then the «Прекращение» sheet is empty and these texts are not printed (rules.check_order
+    # asks for them when some site ends).
+    termination_lead: str | None = None
+    terminations: list[Termination] = []
+    report_text: str | None = None
+    report_form: str | None = None
     approval_text: Text
     assignments: list[Assignment] = []
     free_points: list[FreePoint] = []
@@ -824,7 +827,7 @@ class Order(Paper):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def report_form_lines(self) -> list[str]:
-        return [line for line in self.report_form.split("\n") if line.strip()]
+        return [line for line in (self.report_form or "").split("\n") if line.strip()]
 
     def file_name_fields(self) -> dict[str, str]:
         return {"number": self.number, "date": self.date_label, "annex": str(self.only_annex)}
@@ -859,13 +862,13 @@ def _number_points(order: Order) -> OrderNumbering:
         return f"{counter}."
 
     cancel = next_point() if order.cancel_text else None
-    termination = next_point()
+    termination = next_point() if order.terminations else None
     by_date: dict[date, list[Named]] = {}
     for item in order.terminations:
         by_date.setdefault(item.end, []).append(item.org)
     groups = [TerminationGroup(number=f"{termination}{i}.", end=end, orgs=orgs)
               for i, (end, orgs) in enumerate(sorted(by_date.items()), start=1)]
-    report = f"{termination}{len(groups) + 1}."
+    report = f"{termination}{len(groups) + 1}." if termination else None
     approval = next_point()
     sites = next_point() if order.sites else None
     sites_annex = next((a.number for a in order.annexes if a.content == "sites"), None)

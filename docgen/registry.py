@@ -249,10 +249,11 @@ def _order_term(model: Application) -> str:
 def order_workbook(registry: Registry, profile: str) -> bytes:
     """Return next year's order workbook: the profile's carried-over texts, «Площадки» filled from valid заявки.
 
-    The number, the date and the sites whose status ends are left to fill in.
+    The number, the date and the sites whose status ends are left to fill in; the school years of the texts are
+    those of the registry's year (the order follows the registry).
     """
     spec = SPECS["rasporyazhenie"]
-    wb = build_blank(spec, profile)
+    wb = build_blank(spec, profile, year=registry.formed.year)
     sites = [{"org.nominative": e.short_name, "topic": e.topic, "term": e.order_term}
              for e in registry.published if e.profile in ("", profile)]
     fill(wb, spec, {"tables": {"sites": sites}})

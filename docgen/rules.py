@@ -7,12 +7,13 @@ to cells.  The thresholds come from the municipality profile, never from code.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from docgen.errors import Severity
-from docgen.models import Application, Paper, Plan, PracticeReport, Report
+from docgen.models import Application, Order, Paper, Plan, PracticeReport, Report
 from docgen.text import format_date, plural, year_span
 
 
@@ -202,6 +203,54 @@ def check_plan(plan: Plan) -> list[Finding]:
     return findings
 
 
+# «2023–2024», «2023-2024», «2023 – 2024»: a span of two school years' calendar years, as the order's texts name them.
+_SCHOOL_YEARS = re.compile(r"(?<!\d)(20\d\d) ?[-‒−—–] ?(20\d\d)(?!\d)")
+
+
+def check_order(order: Order) -> list[Finding]:
+    """Check an order: the termination texts present when some site ends; school years that follow its date.
+
+    An order whose «Прекращение» sheet is empty has no termination point and no report instruction (the first
+    year, or a year when no site's term ends).  The texts carry over from last year's workbook, so a span of school
+    years earlier than the order's year («на 2023–2024 … учебные годы» in an order of 2024) is last year's text.
+    """
+    findings: list[Finding] = []
+    needed = (("termination_lead", order.termination_lead), ("report_text", order.report_text),
+              ("report_form", order.report_form))
+    if order.terminations:
+        findings += [Finding((key,), "не заполнено: лист «Прекращение» заполнен, и этот текст войдёт в распоряжение")
+                     for key, value in needed if not (value or "").strip()]
+    elif any((value or "").strip() for _, value in needed):
+        findings.append(Finding(("termination_lead",), "лист «Прекращение» пуст: пункта о прекращении деятельности "
+                                "площадок и поручения об отчёте в распоряжении не будет", severity=Severity.INFO))
+    texts: list[tuple[tuple[str | int, ...], str]] = [
+        ((key,), value) for key, value in (("title", order.title), ("approval_text", order.approval_text),
+                                           ("report_text", order.report_text)) if value]
+    texts += [(("assignments", i, "text"), a.text) for i, a in enumerate(order.assignments)]
+    texts += [(("assignments", i, "deadline"), a.deadline) for i, a in enumerate(order.assignments) if a.deadline]
+    texts += [(("free_points", i, "text"), p.text) for i, p in enumerate(order.free_points)]
+    texts += [(("sites", i, "term"), s.term) for i, s in enumerate(order.sites)]
+    year = order.order_date.year
+    for loc, text in texts:
+        for match in _SCHOOL_YEARS.finditer(text):
+            first, last = int(match[1]), int(match[2])
+            if last == first + 1 and first < year:
+                findings.append(Finding(
+                    loc, f"учебный год «{year_span(first, last)}» раньше года распоряжения "
+                    f"(дата {format_date(order.order_date)}): «…{_around(text, match)}…»; не остался ли здесь текст "
+                    f"прошлого года? Проверьте годы (для распоряжения {year} года — с {year_span(year, year + 1)})",
+                    severity=Severity.WARNING))
+                break
+    return findings
+
+
+def _around(text: str, match: re.Match[str]) -> str:
+    """A few words either side of a match, to quote where in a long text it is."""
+    start = text.rfind(" ", 0, max(0, match.start() - 40)) + 1
+    end = text.find(" ", match.end() + 30)
+    return text[start: end if end != -1 else len(text)].strip()
+
+
 def check(paper: Paper, today: date | None = None) -> list[Finding]:
     """Run the rules of whatever paper this is."""
     if isinstance(paper, Application):
@@ -212,4 +261,6 @@ def check(paper: Paper, today: date | None = None) -> list[Finding]:
         return check_practice_report(paper)
     if isinstance(paper, Plan):
         return check_plan(paper)
+    if isinstance(paper, Order):
+        return check_order(paper)
     return []

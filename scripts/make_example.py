@@ -33,7 +33,9 @@ def build(content_path: Path) -> Path:
     spec = SPECS[content["kind"]]
     profile_key = content["form"].get("profile", "tomsk")
     profile = load_profile(profile_key)
-    wb = build_blank(spec, profile_key)
+    typed_date = str(content["form"].get("order_date", ""))
+    # an order's carried-over texts name the school years of its own date, not of the day the example is rebuilt
+    wb = build_blank(spec, profile_key, year=int(typed_date[:4]) if typed_date[:4].isdigit() else None)
     ws = wb[spec.form.name]
     for row, column in enumerate(spec.form.fields, start=2):
         if column.key in content["form"]:

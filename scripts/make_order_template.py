@@ -56,6 +56,7 @@ def _order(doc: object) -> None:
     para(doc, "{%p if numbering.cancel %}")
     para(doc, "{{ numbering.cancel }} {{ cancel_text }}")
     para(doc, "{%p endif %}")
+    para(doc, "{%p if numbering.termination %}")  # no site ends: no such point, no report instruction
     para(doc, "{{ numbering.termination }} {{ termination_lead }}")
     para(doc, "{%p for group in numbering.groups %}")
     para(doc, "{{ group.number }} {% for org in group.orgs %}{{ org | тв }}{% if not loop.last %}, {% endif %}"
@@ -66,6 +67,7 @@ def _order(doc: object) -> None:
     para(doc, "{%p for line in report_form_lines %}")
     para(doc, "{{ line }}")
     para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
     para(doc, "{{ numbering.approval }} {{ approval_text | strip_dot }} (приложение\u00a0№\u00a01).")
     # Положение, п. 3.3: the status is given by an order; the list of sites is an annex only with this point
     para(doc, "{%p if numbering.sites %}")

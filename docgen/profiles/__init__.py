@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -92,10 +93,12 @@ def _load(path: Path) -> Profile:
     return _load_cached(path.resolve(), path.stat().st_mtime)
 
 
-def order_defaults(key: str) -> dict[str, Any]:
+def order_defaults(key: str, year: int | None = None) -> dict[str, Any]:
     """Return the texts of an order that carry over from year to year for a profile (`<key>-order.json`), or {}.
 
     {"form": {field key: value}, "tables": {table key: [rows]}}: the blank order workbook starts from them.
+    With `year` (the year the new order is made), the school years the texts name move with it: the file's
+    "school_year" (2023 for № 477: «на 2023–2024, 2024–2025 учебные годы», «на период по 2026 год») becomes `year`.
     """
     for folder in _folders():
         path = folder / f"{key}-order.json"
@@ -104,5 +107,25 @@ def order_defaults(key: str) -> dict[str, Any]:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise InputError(f"Тексты распоряжения «{path.name}» повреждены: {exc}") from exc
-            return data if isinstance(data, dict) else {}
+            if not isinstance(data, dict):
+                return {}
+            base = data.get("school_year")
+            return _shift_years(data, year - base) if isinstance(base, int) and year else data
     return {}
+
+
+# A span of school years («2023–2024») or the last year of a period («по 2026 год»): what moves with the order's year.
+# Dates of acts («от 19.08.2014 № 352») never match.
+_MOVING_YEARS = re.compile(r"(?<![\d.])(20\d\d)(?=[–-]20\d\d)|(?<=\d[–-])(20\d\d)(?!\d)|(?<=по )(20\d\d)(?= год)")
+
+
+def _shift_years(value: Any, by: int) -> Any:
+    if by == 0:
+        return value
+    if isinstance(value, dict):
+        return {k: v if k == "school_year" else _shift_years(v, by) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shift_years(item, by) for item in value]
+    if isinstance(value, str):
+        return _MOVING_YEARS.sub(lambda m: str(int(m[0]) + by), value)
+    return value
