@@ -378,6 +378,19 @@ def _is_known(word: str) -> bool:
     return any(not r.guess for r in _readings(word))
 
 
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+@lru_cache(maxsize=50_000)
+def is_common_word(word: str) -> bool:
+    """Tell whether a word is an ordinary dictionary word, not a name: «Исследовательские» yes, «Турочакский»,
+    «Кудрявцева», «Томска» no.  The render layer keeps hyphenation off what is not (render.protect_names)."""
+    lower = word.lower()
+    if not _morph().word_is_known(lower):
+        return False
+    return not any(_PROPER & set(p.tag.grammemes) for p in _parses(lower)[:2] if _is_dictionary_word(p))
+
+
 def _top_pos(word: str) -> str | None:
     parses = _parses(word)
     if parses and parses[0].score > 0.5:

@@ -38,7 +38,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from docgen.contract import Part, check_parts
-from docgen.declension import Decliner, Form, make_filters
+from docgen.declension import Decliner, Form, is_common_word, make_filters
 from docgen.errors import RenderError, TemplateContractError, TemplateError
 from docgen.text import format_date, format_date_words, typeset
 
@@ -156,17 +156,21 @@ def make_env(slot: DeclinerSlot | None = None) -> Environment:
 _HYPHENATED = '<w:suppressAutoHyphens w:val="0"/>'  # a paragraph where the template turns hyphenation on
 _RUN = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>.*?</w:rPr>)?(.*?)</w:r>", re.DOTALL)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
-_NAME = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])[А-ЯЁA-Z][а-яёa-z]+(?:[-\u2011][А-ЯЁA-Za-zа-яё]+)*")
+_NAME = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])[А-ЯЁA-Z][а-яёa-z]+(?:[-\u2011][А-ЯЁA-Za-zа-яё]+)*"
+                   r"|(?<=ОУ[ \u00a0])[а-яё]+")  # the word after «МАОУ», «МБОУ», «МАДОУ»: «гимназия», «лицей»
 _NO_LANGUAGE = '<w:lang w:val="zxx"/>'
 
 
 def protect_names(xml: str) -> str:
     """Keep automatic hyphenation off the capitalised words of the paragraphs that turn it on.
 
-    Hyphenation is on only in table columns of ordinary words (scripts/make_templates.py), yet a clerk may type a
-    name there too: «учителя Турочакского района».  Word and LibreOffice hyphenate by the language of the text, so
-    each capitalised word but the first of the paragraph is put in a run of its own marked «no language» (zxx),
-    which neither hyphenates.  The first word is left alone: it is capitalised because it starts the cell.
+    Hyphenation is on only in table columns of ordinary words and in paragraphs of prose typed in the workbook or
+    the Положение (scripts/make_templates.py), yet names come there too: «учителя Турочакского района», «МАОУ
+    гимназия № 56».  Word and LibreOffice hyphenate by the language of the text, so each capitalised word but the
+    first of the paragraph, and the word after the abbreviation of a school («МАОУ гимназия»), is put in a run of
+    its own marked «no language» (zxx), which LibreOffice does not hyphenate.  A capital that starts the paragraph,
+    a sentence or a quoted title («Исследовательские работы») is left alone when the dictionary knows the word and
+    not as a name: it is capitalised because it starts something.
     """
     if _HYPHENATED not in xml:
         return xml
@@ -185,10 +189,11 @@ def protect_names(xml: str) -> str:
             def split(t: re.Match[str]) -> str:
                 value, pieces, at = t.group(1), [], 0
                 for name in _NAME.finditer(value):
-                    is_first = first[0] and not value[:name.start()].strip()
+                    before = value[:name.start()].rstrip(" \u00a0")
+                    starts = (first[0] and not before.strip()) or before.endswith(("«", "\"", ".", "!", "?", ":"))
                     first[0] = False
-                    if is_first:
-                        continue
+                    if starts and name.group(0)[0].isupper() and is_common_word(name.group(0)):
+                        continue  # «Методические …», «Исследовательские работы»: a word, capitalised as it starts
                     pieces.append(f'<w:t xml:space="preserve">{value[at:name.start()]}</w:t></w:r>'
                                   f'{start}{marked}<w:t xml:space="preserve">{name.group(0)}</w:t></w:r>{start}{props}')
                     at = name.end()

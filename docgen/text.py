@@ -119,7 +119,9 @@ def tie_numbers(text: str) -> str:
     # "В.В. Пустовалова", "В. В. Пустовалова" -> "В.В.\u00a0Пустовалова"
     text = re.sub(r"\b([А-ЯЁA-Z])\.\s*([А-ЯЁA-Z])\.\s+(?=[А-ЯЁA-Z])", r"\1.\2." + NBSP, text)
     # "Пустовалова В.В." -> "Пустовалова\u00a0В.В."
-    text = re.sub(r"(?<=[а-яё])\s+([А-ЯЁ])\.\s*([А-ЯЁ])\.", NBSP + r"\1.\2.", text)
+    # (a surname: capitalised; «директору В.В. Пустоваловой» keeps its breakable space before the initials)
+    text = re.sub(r"(?<![А-ЯЁа-яё])([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)\s+([А-ЯЁ])\.\s*([А-ЯЁ])\.",
+                  r"\1" + NBSP + r"\2.\3.", text)
     return text
 
 
@@ -141,7 +143,8 @@ _TIES = (
     (re.compile(rf"((?:\d|»){NBSP}(?i:{_MONTH_WORDS})) +(?=\d{{4}})"), "\\1" + NBSP),
     (re.compile(r"(?<=\d{4}) +(?=г\.|года?\b|гг\.)"), NBSP),  # «2023 г.»
     (re.compile(r"(?<=\d{4})-(?=\d{4}(?!\d))"), NBHY),  # «2023-2024» учебный год
-    (re.compile(r"(?<=\d{4})\u2013(?=\d{4}(?!\d))"), "\u2013" + WORD_JOINER),  # «2023–2024»: no break after the dash
+    (re.compile(r"(?<=\d)-(?=[а-яё]{1,3}\b)"), NBHY),  # «19-й», «5-го»
+    (re.compile(r"(?<=\d)([–—])(?=\d)"), "\\1" + WORD_JOINER),  # «5–9 классов», «2023–2024»: not after the dash
 )
 
 
@@ -150,15 +153,15 @@ def typeset(value: str) -> str:
 
     Ties with non-breaking spaces: «№ 477», «45 %», «г. Томска», «№ 56 г. Томска», «В.В. Пустоваловой»,
     «Пустовалова В.В.», dates in words («12» мая 2023 г.; «ноябрь 2023 г.» ties only «2023 г.»).  Non-breaking
-    hyphens in phones («+7 (3822) 12‑34‑58») and in «2023‑2024».  A double name («Кудрявцева-Артыбашская») keeps
-    its hyphen breakable: wider than a column, it had better break there than at a letter.
+    hyphens in phones («+7 (3822) 12‑34‑58»), in «2023‑2024» and «19‑й»; a word joiner after the dash of «5–9».
+    A double name («Кудрявцева-Артыбашская») keeps its hyphen breakable: wider than a column, it had better break
+    there than at a letter.
     An e-mail or a web address can hold neither: a word joiner after each of its hyphens keeps it from breaking
     at them (a reader would take such a hyphen for a hyphenation), and the places where it may break when it is
     wider than its column are marked with zero-width spaces: after «@» and «://», before each «.», «/» and «-»
     (the break points typographers use for addresses: nothing is added, and the next line visibly goes on with
-    the address).  Both
-    are invisible and LibreOffice leaves them out of the PDF's text, so an address copied from the PDF is the
-    address typed.  Idempotent: a value set twice is the same.
+    the address).  Both are invisible and LibreOffice leaves them out of the PDF's text, so an address copied
+    from the PDF is the address typed.  Idempotent: a value set twice is the same.
     """
     if not value or (value.isascii() and not any(ch in value for ch in "@/%-0123456789")):
         return value

@@ -122,9 +122,9 @@ def _polozhenie(doc: object) -> None:
     para(doc, "{{ paragraph.text }}", align=CENTER, indent=False, bold=True, space_before=12, space_after=6,
          keep_next=True)
     para(doc, "{%p elif paragraph.text[-1:] == ':' %}")
-    para(doc, "{{ paragraph.text }}", keep_next=True)  # «4.3. Управление …:» stays with its 4.3.1
+    para(doc, "{{ paragraph.text }}", keep_next=True, hyphenate=True)  # «4.3. Управление …:» stays with 4.3.1
     para(doc, "{%p else %}")
-    para(doc, "{{ paragraph.text }}")
+    para(doc, "{{ paragraph.text }}", hyphenate=True)  # names in it are kept whole: render.protect_names
     para(doc, "{%p endif %}")
     para(doc, "{%p endfor %}")
 

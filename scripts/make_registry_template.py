@@ -26,9 +26,9 @@ HEADERS = ["№ п/п", "Муниципалитет", "Организация (�
            "Замечания"]
 CELLS = ["{{ e.number }}", "{{ e.municipality }}", "{{ e.organization_text }}", "{{ e.topic }}",
          "{{ e.products_text }}", "{{ e.term }}", "{{ e.responsible_text }}", "{{ e.remarks_cell }}"]
-# mm: 257 = 297 - 30 - 10; contacts wide enough for a phone and most e-mails whole (an e-mail wider than the column
-# breaks only after «@» or before a dot of its domain, see text.typeset)
-WIDTHS = [10, 28, 42, 38, 38, 22, 50, 29]  # «Муниципалитет» is 24 mm in 10 pt bold
+# mm: 257 = 297 - 30 - 10.  Rows never split, so a row must be short enough to fit a page: the text is 10 pt and the
+# products, the tallest cell, get the widest column; contacts keep «А.В. Константинопольская-» (42 mm) on a line.
+WIDTHS = [10, 30, 38, 36, 48, 22, 50, 23]  # «Муниципалитет» is 26 mm in 10 pt bold
 
 
 def build_reestr(path: Path) -> None:
@@ -44,7 +44,8 @@ def build_reestr(path: Path) -> None:
     para(doc, "Дата формирования реестра: {{ formed_label }}", align=CENTER, indent=False, space_before=6)
     para(doc, "Всего заявок: {{ total }}{% if broken_count %}, из них не прошли проверку: {{ broken_count }} "
               "(см. «Замечания»){% endif %}.", align=CENTER, indent=False, space_after=12, keep_next=True)
-    table(doc, HEADERS, "e in entries", CELLS, WIDTHS, centered=(0, 5))
+    # topic, products and remarks hyphenate: «общеобразовательных» is 37 mm at 11 pt; names in them stay whole
+    table(doc, HEADERS, "e in entries", CELLS, WIDTHS, centered=(0, 5), hyphenate=(3, 4, 7), size=10)
     doc.save(path)
 
 

@@ -106,7 +106,7 @@ def _page_field(paragraph: Paragraph) -> None:
 
 def para(doc_or_cell: object, text: str = "", *, align: WD_ALIGN_PARAGRAPH | None = None,
          indent: bool = True, left: Cm | None = None, bold: bool = False, size: int | None = None,
-         keep_next: bool = False, space_before: int = 0, space_after: int = 0) -> Paragraph:
+         keep_next: bool = False, space_before: int = 0, space_after: int = 0, hyphenate: bool = False) -> Paragraph:
     p: Paragraph = doc_or_cell.add_paragraph()  # type: ignore[attr-defined]
     if text:
         run = p.add_run(text)
@@ -125,6 +125,8 @@ def para(doc_or_cell: object, text: str = "", *, align: WD_ALIGN_PARAGRAPH | Non
         fmt.space_before = Pt(space_before)
     if space_after:
         fmt.space_after = Pt(space_after)
+    if hyphenate:
+        _hyphenate(p)
     return p
 
 
@@ -264,7 +266,7 @@ def heading(doc: Document, text: str) -> None:
 
 def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths: list[float], *,
           centered: tuple[int, ...] = (0,), total: tuple[str, str] | None = None,
-          groups: tuple[str, str] | None = None, hyphenate: tuple[int, ...] = ()) -> Table:
+          groups: tuple[str, str] | None = None, hyphenate: tuple[int, ...] = (), size: int = 11) -> Table:
     """A data table: bold header row repeated on every page, rows that do not split, one row per item.
 
     `groups` = (loop, label) adds a merged heading row per group around the item loop; `total` = (label, value)
@@ -288,7 +290,7 @@ def table(doc: Document, headers: list[str], loop: str, cells: list[str], widths
     row = t.add_row()
     _row_props(row)
     for index, (cell, text) in enumerate(zip(row.cells, cells, strict=True)):
-        _cell_text(cell, text, size=11, align=CENTER if index in centered else None)
+        _cell_text(cell, text, size=size, align=CENTER if index in centered else None)
         if index in hyphenate:
             _hyphenate(cell.paragraphs[0])
     _tag_row(t, "{%tr endfor %}")
@@ -326,7 +328,7 @@ def signature(doc: Document, role: str, name: str) -> None:
     _no_borders(sign)
     _cell_text(sign.rows[0].cells[0], role, size=14)
     _cell_text(sign.rows[0].cells[1], "______________", size=14, align=CENTER)
-    _cell_text(sign.rows[0].cells[2], "/ {{ " + name + " }}", size=14)
+    _cell_text(sign.rows[0].cells[2], "/\u00a0{{ " + name + " }}", size=14)
     _cell_text(sign.rows[1].cells[1], "(подпись)", size=10, align=CENTER)
     _cell_text(sign.rows[1].cells[2], "(расшифровка подписи)", size=10)
     for r in sign.rows:
@@ -334,7 +336,8 @@ def signature(doc: Document, role: str, name: str) -> None:
     sign.rows[0].cells[0].paragraphs[0].paragraph_format.keep_with_next = True
     for cell in sign.rows[0].cells:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM  # the name stands on the signature line
-    _widths(sign, [75, 45, 50])
+    # «образовательной организации» is 63 mm in 14 pt, «/ А.В. Константинопольская-» 61 mm: both on one line
+    _widths(sign, [66, 40, 64])
 
 
 def build_zayavka(path: Path) -> None:
@@ -346,13 +349,13 @@ def build_zayavka(path: Path) -> None:
     title_block(doc)
 
     heading(doc, "1. Тема стажировки.")
-    para(doc, "{{ topic | paragraphs }}")
+    para(doc, "{{ topic | paragraphs }}", hyphenate=True)
     heading(doc, "2. Цели и задачи стажировки.")
-    para(doc, "{{ goals | paragraphs }}")
-    para(doc, "{{ tasks | paragraphs }}")
+    para(doc, "{{ goals | paragraphs }}", hyphenate=True)
+    para(doc, "{{ tasks | paragraphs }}", hyphenate=True)
     heading(doc, "3. Обоснование актуальности и значимости заявленной тематики для развития системы образования "
                  "{{ profile.municipality_genitive }}.")
-    para(doc, "{{ rationale | paragraphs }}")
+    para(doc, "{{ rationale | paragraphs }}", hyphenate=True)
     para(doc, "4. Планируемый продукт, сроки предоставления продукта/размещения на официальном сайте.",
          keep_next=True, space_before=6, space_after=6)
     table(doc, ["№ пп", "Вид продукта", "Наименование продукта", "Срок предоставления", "Размещение на сайте"],
@@ -370,10 +373,12 @@ def build_zayavka(path: Path) -> None:
           ["{{ item.number }}", "{{ item.event.title }} (форма проведения: {{ item.event.form }})",
            "{{ item.event.result }}", "{{ item.event.when.label }}", "{{ item.event.participants }}",
            "{{ item.event.responsible_with_contacts }}"],
-          # contacts need the widest column they can get: a phone (31 mm at 11 pt) whole, an e-mail whole or broken
-          # only after «@»; «предназначено)» of the header is 25 mm in 10 pt bold
-          [8, 38, 32, 24, 29, 39], centered=(0, 3), groups=("year in roadmap_years", "year.label"),
-          hyphenate=(2, 4))
+          # contacts get the widest column: «А.В. Константинопольская-» is 46 mm at 11 pt, a phone 31 mm;
+          # «проведения» of the header 19 mm and «предназначено)» 25 mm in 10 pt bold; hyph-ru breaks
+          # «малокомплект-ной» only there, so a column of words needs 29 mm; the columns of words
+          # hyphenate (names in them are kept whole: render.protect_names)
+          [8, 31, 29, 23, 29, 50], centered=(0, 3), groups=("year in roadmap_years", "year.label"),
+          hyphenate=(1, 2, 4))
 
     para(doc, "{%p if criteria %}")
     para(doc, "6. Соответствие показателям для претендента на статус стажировочной площадки.",
@@ -381,7 +386,7 @@ def build_zayavka(path: Path) -> None:
     table(doc, ["№ пп", "Показатель", "Соответствует", "Подтверждение"], "answer in criteria",
           ["{{ loop.index }}", "{{ answer.text }}", "{% if answer.met %}да{% else %}нет{% endif %}",
            "{% if answer.evidence %}{{ answer.evidence }}{% else %}—{% endif %}"],
-          [10, 78, 24, 58], centered=(0, 2))
+          [10, 74, 28, 58], centered=(0, 2))  # «Соответствует» is 24 mm in 10 pt bold
     para(doc, "{%p endif %}")
 
     date_line(doc, "application_date")
@@ -400,9 +405,9 @@ def build_otchet(path: Path) -> None:
     para(doc, "Срок деятельности: {{ term_label }}", indent=False, space_after=6)
 
     heading(doc, "1) Задачи реализации программы стажировочной площадки.")
-    para(doc, "{{ tasks | paragraphs }}")
+    para(doc, "{{ tasks | paragraphs }}", hyphenate=True)
     heading(doc, "2) Промежуточные результаты.")
-    para(doc, "{{ interim_results | paragraphs }}")
+    para(doc, "{{ interim_results | paragraphs }}", hyphenate=True)
     para(doc, "3) Мероприятия (перечень, формы, количество участников).", keep_next=True, space_before=6,
          space_after=6)
     events_table(doc)
@@ -429,16 +434,16 @@ def build_otchet(path: Path) -> None:
     para(doc, "{%p endif %}")
     para(doc, "– индивидуальный образовательный продукт, адаптированный к условиям своей образовательной "
               "организации:", keep_next=True, space_before=6)
-    para(doc, "{{ individual_product | paragraphs }}")
-    para(doc, "– другое: {% if other %}{{ other | paragraphs }}{% else %}—{% endif %}")
+    para(doc, "{{ individual_product | paragraphs }}", hyphenate=True)
+    para(doc, "– другое: {% if other %}{{ other | paragraphs }}{% else %}—{% endif %}", hyphenate=True)
     heading(doc, "5) Вносимые корректировки и их обоснования.")
     # Only the last paragraph of the section stays with the date and the signature (a signature alone on a page is
     # not signed); the paragraphs before it may break across pages, so a long section does not jump whole to the
     # next page and leave half a page empty.
     para(doc, "{%p if corrections | but_last_line %}")
-    para(doc, "{{ corrections | but_last_line | paragraphs }}")
+    para(doc, "{{ corrections | but_last_line | paragraphs }}", hyphenate=True)
     para(doc, "{%p endif %}")
-    para(doc, "{{ corrections | last_line }}", keep_next=True)
+    para(doc, "{{ corrections | last_line }}", keep_next=True, hyphenate=True)
 
     date_line(doc, "report_date")
     signature(doc, "Руководитель\nобразовательной организации", "org.head_name.initials_surname")
@@ -458,7 +463,7 @@ def build_otchet_praktika(path: Path) -> None:
     para(doc, "Отчётный период: {{ period_label }}", indent=False, space_after=6)
 
     heading(doc, "1. Программа стажировки.")
-    para(doc, "{{ program | paragraphs }}")
+    para(doc, "{{ program | paragraphs }}", hyphenate=True)
     para(doc, "2. Стажёры.", keep_next=True, space_before=6, space_after=6)
     table(doc, ["№ пп", "ФИО стажёра", "Образовательная организация", "Должность", "Форма стажировки", "Часы"],
           "trainee in trainees",
@@ -468,11 +473,12 @@ def build_otchet_praktika(path: Path) -> None:
     para(doc, "3. Проведённые мероприятия.", keep_next=True, space_before=12, space_after=6)
     events_table(doc)
     heading(doc, "4. Результаты практики.")
-    para(doc, "{{ results | paragraphs }}")
+    para(doc, "{{ results | paragraphs }}", hyphenate=True)
     heading(doc, "5. Информация о деятельности на официальном сайте образовательной организации.")
     para(doc, "{% if site_link %}{{ site_link }}{% else %}не размещена.{% endif %}")
     heading(doc, "6. Предложения.")
-    para(doc, "{% if proposals %}{{ proposals | paragraphs }}{% else %}нет.{% endif %}", keep_next=True)
+    para(doc, "{% if proposals %}{{ proposals | paragraphs }}{% else %}нет.{% endif %}", keep_next=True,
+         hyphenate=True)
 
     date_line(doc, "report_date")
     signature(doc, "Руководитель\nстажировочной площадки", "site_head.initials_surname")
@@ -494,7 +500,7 @@ def build_plan(path: Path) -> None:
           "item in numbered_events",
           ["{{ item.number }}", "{{ item.event.title }}", "{{ item.event.form }}", "{{ item.event.when.label }}",
            "{{ item.event.responsible }}"],
-          [10, 62, 34, 26, 38], centered=(0, 3), hyphenate=(2,))
+          [10, 50, 32, 26, 52], centered=(0, 3), hyphenate=(1, 2))  # the responsible with contacts, as in the roadmap
     doc.save(path)
 
 

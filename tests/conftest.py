@@ -146,3 +146,34 @@ def untypeset(text: str) -> str:
 def flat(text: str) -> str:
     """Undo text.typeset entirely: as `untypeset`, and non-breaking spaces as plain ones."""
     return untypeset(text).replace("\u00a0", " ")
+
+
+@pytest.fixture(autouse=True)
+def _print_check(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run the print check (tests/printcheck.py) on every PDF a LibreOffice test leaves in its tmp_path.
+
+    A test that makes a badly set PDF on purpose is marked `badly_set`.
+    """
+    node = request.node
+    checked = (node.get_closest_marker("libreoffice") is not None and node.get_closest_marker("badly_set") is None
+               and "tmp_path" in request.fixturenames)
+    # asked for here, tmp_path is torn down after this fixture, so its PDFs are still there below
+    folder: Path | None = request.getfixturevalue("tmp_path") if checked else None
+    yield
+    report = getattr(node, "rep_call", None)
+    if folder is None or (report is not None and report.failed):
+        return
+    from tests.printcheck import check_pdf, is_libreoffice_pdf
+
+    problems = {str(pdf.relative_to(folder)): check_pdf(pdf) for pdf in sorted(folder.rglob("*.pdf"))
+                if is_libreoffice_pdf(pdf)}
+    problems = {name: found for name, found in problems.items() if found}
+    assert not problems, f"the print check found problems in PDFs this test made: {problems}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # type: ignore[attr-defined]
+    return report

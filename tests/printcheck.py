@@ -12,6 +12,7 @@ lists values (e-mails, phones, names from the workbooks) that must stand on one 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ MM = 72 / 25.4
 LEFT_MARGIN_MM = 30
 RIGHT_MARGIN_MM = 10
 TOP_TEXT_MM = 17  # the page number and the draft mark stand in the header, 10 mm from the top edge
+COLUMN_GAP_MM = 15  # wider than any space of a justified line: the gap between cells of a borderless table
 CELL_PADDING_MM = 1.9  # Word's default left and right cell margins
 TOLERANCE_MM = 0.6  # half a border line and rounding; a table pushed 2 mm into the margin is far beyond it
 
@@ -48,6 +50,7 @@ class Line:
     x1: float
     first_width: float = 0.0  # of the first and the last word (points)
     last_width: float = 0.0
+    columns: bool = False  # a row of a table without borders (a signature): its cells are side by side
 
 
 @dataclass
@@ -108,8 +111,10 @@ def _lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
         words = _words(row)
         if words:
             text = " ".join("".join(c["text"] for c in word) for word in words)
+            gaps = [right[0]["x0"] - left[-1]["x1"] for left, right in itertools.pairwise(words)]
             lines.append(Line(page, text, words[0][0]["x0"], words[-1][-1]["x1"],
-                              words[0][-1]["x1"] - words[0][0]["x0"], words[-1][-1]["x1"] - words[-1][0]["x0"]))
+                              words[0][-1]["x1"] - words[0][0]["x0"], words[-1][-1]["x1"] - words[-1][0]["x0"],
+                              columns=any(gap > COLUMN_GAP_MM * MM for gap in gaps)))
     return lines
 
 
@@ -177,11 +182,35 @@ def _address_break(tail: str, head: str, fits: bool) -> str | None:
     line ending in its hyphen reads as a hyphenation, a break inside a word loses letters to the eye), and not at
     all when it would have fitted on one line.
     """
-    clean = tail.endswith(("@", "/")) or head.startswith((".", "/", "-"))  # LibreOffice breaks after «/» itself
+    # LibreOffice itself breaks after «/» and «?»
+    clean = tail.endswith(("@", "/", "?")) or head.startswith((".", "/", "-"))
     if not clean:
         return "broken inside a word or at its hyphen"
     if fits:
         return "broken although it fits on one line"
+    return None
+
+
+_SHORT_WORDS = {"а", "в", "и", "к", "о", "с", "у", "я", "во", "да", "до", "же", "за", "из", "ко", "ли", "на", "не",
+                "ни", "но", "об", "от", "по", "со", "то", "бы", "их", "ее", "её", "ей", "им", "мы", "вы", "он", "ею"}
+
+
+def _broken_word(a: str, b: str) -> str | None:
+    """Find a word LibreOffice broke at a letter because it was wider than its column («общеобразовательны / х»,
+    «Константинопо / льская»): the line ends in a letter and the next starts with letters that are no word."""
+    end = re.search(r"(?<![-\u2011])([A-Za-zА-Яа-яЁё]+)$", a)
+    start = re.match(r"([а-яё]+)(?![A-Za-zА-Яа-яЁё.])", b)  # not «г.» of «г. Томска»
+    if not end or not start:
+        return None
+    tail, head = end.group(1), start.group(1)
+    morph = _morph()
+    if len(head) <= 2 and head not in _SHORT_WORDS:
+        return f"{tail} / {head}"
+    if morph.word_is_known(head):
+        return None
+    if morph.word_is_known((tail + head).lower()) or (
+            re.fullmatch(r"[А-ЯЁ][а-яё]+", tail) and not morph.word_is_known(tail.lower())):
+        return f"{tail} / {head}"
     return None
 
 
@@ -211,9 +240,13 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         found.append("phone")
     if re.search(rf"\d[{_HYPHENS}]$", a) and re.match(r"\d", b):
         found.append("number broken at its hyphen (phone, years)")
+    if re.search(rf"\d[{_HYPHENS}]$", a) and re.match(r"[а-яё]{1,3}\b", b):
+        found.append("«19-й»")
+    if re.search(r"\d[–—]$", a) and re.match(r"\d", b):
+        found.append("range of numbers («5–9»)")
     if re.search(r"№[ \u00a0]*$", a) and re.match(r"\d", b):
         found.append("«№ N»")
-    if b.startswith("%"):
+    if re.search(r"\d$", a) and b.startswith("%"):
         found.append("«N %»")
     # «г.» of «2023 г.» or «20____ г.» is a year's: what follows on the next line is not its word
     if re.search(r"(?<!\d{4}[ \u00a0])(?<!_[ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", a) \
@@ -231,6 +264,9 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
             re.search(rf"\d»?[ \u00a0](?:{_MONTHS})$", a) and re.match(r"\d{4}", b)) or (
             re.search(r"\d{4}$", a) and re.match(r"г\.", b)):
         found.append("date")
+    broken = _broken_word(a, b)
+    if broken:
+        found.append(f"word broken without a hyphen ({broken})")
     # hyphenation of a proper name
     hyphenated = re.search(rf"([A-Za-zА-Яа-яЁё]+)[{_HYPHENS}]$", a)
     if hyphenated and re.match(r"[A-Za-zА-Яа-яЁё]", b):
@@ -242,8 +278,13 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         # a capital after a full stop or opening a quoted title is not by itself a name: the dictionary decides
         sentence_start = before == "" or before[-1:] in ".!?:;" or (
             tail.startswith("«") and not before.isupper())  # «Турочакский» after «МО»: a name
+        morph = _morph()
+        compound = (len(first) > 3 and morph.word_is_known(first.lower()) and morph.word_is_known(second.lower())
+                    and not morph.word_is_known((first + second).lower()))
         if second[:1].isupper():
             pass  # a double name («Кудрявцева-Артыбашская») at its own hyphen, which stays at the line's end
+        elif compound and (sentence_start or first[:1].islower()):
+            pass  # «Инструктивно-методическое» at its own hyphen
         elif _is_proper_name(first + second, sentence_start):
             found.append(f"proper name hyphenated ({first}-{second})")
     return found
@@ -273,6 +314,9 @@ def check_blocks(blocks: Sequence[Block], whole: Iterable[str] = ()) -> list[str
     for block in blocks:
         previous_word = ""  # the last word of the line before `a`
         for index, (a, b) in enumerate(zip(block.lines, block.lines[1:], strict=False)):
+            if a.columns or b.columns:
+                previous_word = _last(a.text)
+                continue  # lines of different cells side by side: what ends one does not go on in the other
             for kind in _break_problems(a.text, b.text, previous_word, _fits(block, index)):
                 problems.append(f"page {a.page}: {kind} broken: «{a.text[-40:]}» / «{b.text[:40]}»")
             previous_word = _last(a.text)
@@ -288,6 +332,15 @@ def check_blocks(blocks: Sequence[Block], whole: Iterable[str] = ()) -> list[str
 
 def _flat(text: str) -> str:
     return " ".join(text.replace(NBSP, " ").split())
+
+
+def is_libreoffice_pdf(path: Path) -> bool:
+    """Tell whether a file is a PDF LibreOffice made (not the tiny stand-in of the tests' fake converter)."""
+    try:
+        with pdfplumber.open(path) as pdf:
+            return "LibreOffice" in str(pdf.metadata.get("Producer", ""))
+    except Exception:  # a stand-in or a broken file: nothing to check
+        return False
 
 
 def check_pdf(pdf_path: Path, whole: Iterable[str] = ()) -> list[str]:

@@ -72,7 +72,7 @@ def test_tomsk_report_sections_in_order_with_table_total_and_links() -> None:
     assert all(link.startswith("https://") for link in links)
     product_links = [r[3] for r in rows(products)[1:]]
     assert product_links == [p.link or "—" for p in model.products]
-    assert doc.tables[-1].cell(0, 2).text == f"/ {model.org.head_name.initials_surname}"
+    assert doc.tables[-1].cell(0, 2).text == f"/{NBSP}{model.org.head_name.initials_surname}"
 
 
 def test_report_total_is_computed_not_typed() -> None:
@@ -105,7 +105,7 @@ def test_turochak_practice_report() -> None:
     events = rows(doc.tables[1])
     assert events[-1][-1] == str(model.participants_total)
     assert doc.tables[-1].cell(0, 0).text == "Руководитель\nстажировочной площадки"
-    assert doc.tables[-1].cell(0, 2).text == f"/ {model.site_head.initials_surname}"
+    assert doc.tables[-1].cell(0, 2).text == f"/{NBSP}{model.site_head.initials_surname}"
 
 
 def test_plan_from_its_own_workbook() -> None:

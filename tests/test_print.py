@@ -95,6 +95,8 @@ def _lines(*texts: str, width_mm: float = 40) -> Block:
     ("тел. +7 (3822)", "12-34-58", "phone"),
     ("распоряжение от 04.05.2023 №", "477 «Об", "«№ N»"),
     ("снизилась до 0,4", "% за год", "«N %»"),
+    ("школа № 32 им. 19-", "й гвардейской дивизии", "«19-й»"),
+    ("для учащихся 5–", "9 классов", "range of numbers"),
     ("МАОУ СОШ № 25 г.", "Томска", "«г. Томска»"),
     ("МАОУ СОШ № 25", "г. Томска", "«№ 56 г. Томска»"),
     ("директору МАУ ИМЦ В.В.", "Пустоваловой", "initials and surname"),
@@ -133,6 +135,7 @@ def test_a_value_to_keep_whole_found_split() -> None:
     assert any("+7 (3822) 12-34-58" in problem for problem in problems)
 
 
+@pytest.mark.badly_set
 def test_the_check_fails_a_badly_set_pdf(tmp_path: Path) -> None:
     """A real PDF set the way issue 11 found the papers: a table in the left margin, an e-mail and a phone in a
     narrow column with ordinary spaces and hyphens, hyphenated names."""

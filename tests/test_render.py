@@ -50,7 +50,7 @@ def test_addressee_title_and_signature(renderer: Renderer, example: Path) -> Non
     assert f"«12»{NBSP}мая{NBSP}2023{NBSP}г." in paragraphs
     signature = doc.tables[-1]
     assert signature.cell(0, 0).text == "Руководитель\nобразовательной организации"
-    assert signature.cell(0, 2).text == f"/ Е.А.{NBSP}Горбунова"
+    assert signature.cell(0, 2).text == f"/{NBSP}Е.А.{NBSP}Горбунова"
     assert signature.cell(1, 1).text == "(подпись)"
     assert signature.cell(1, 2).text == "(расшифровка подписи)"
 
@@ -319,3 +319,26 @@ def test_content_types_are_those_python_docx_writes(source: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(rendered)) as mine, zipfile.ZipFile(saved) as theirs:
         assert mine.read("[Content_Types].xml") == theirs.read("[Content_Types].xml")
         assert b"<Override PartName=\"/word/document.xml\"" in mine.read("[Content_Types].xml")
+
+
+@pytest.mark.parametrize(("typed", "printed"), [
+    ("№ 477", "№\u00a0477"),
+    ("снизилась до 0,4 %", "снизилась до 0,4\u00a0%"),
+    ("МАОУ СОШ № 25 г. Томска", "МАОУ СОШ №\u00a025\u00a0г.\u00a0Томска"),
+    ("директору В. В. Пустоваловой", "директору В.В.\u00a0Пустоваловой"),
+    ("«12» мая 2023 г.", "«12»\u00a0мая\u00a02023\u00a0г."),
+    ("ноябрь 2023 г.", "ноябрь 2023\u00a0г."),  # a month may go on the line above its year
+    ("тел. +7 (3822) 12-34-58", "тел. +7\u00a0(3822)\u00a012\u201134\u201158"),
+    ("на 2023-2024 учебный год", "на 2023\u20112024 учебный год"),
+    ("им. 19-й дивизии", "им. 19\u2011й дивизии"),
+    ("в 5–9 классах", "в 5–\u20609 классах"),
+    ("Кудрявцева-Артыбашская", "Кудрявцева-Артыбашская"),  # a double name may break at its own hyphen
+    ("tochka@artybash-sosh.ru", "tochka@\u200bartybash\u200b-\u2060sosh\u200b.ru"),
+    ("https://a-b.ru/x/y", "https://\u200ba\u200b-\u2060b\u200b.ru\u200b/x\u200b/y"),
+])
+def test_typeset_keeps_whole_what_a_reader_needs_whole(typed: str, printed: str) -> None:
+    from docgen.text import typeset
+
+    assert typeset(typed) == printed
+    assert typeset(printed) == printed  # idempotent: a value set twice is the same
+    assert flat(printed) == " ".join(typed.replace("В. В.", "В.В.").split())  # nothing but invisible marks added
