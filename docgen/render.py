@@ -157,7 +157,8 @@ _HYPHENATED = '<w:suppressAutoHyphens w:val="0"/>'  # a paragraph where the temp
 _RUN = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>.*?</w:rPr>)?(.*?)</w:r>", re.DOTALL)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _NAME = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])[А-ЯЁA-Z][а-яёa-z]+(?:[-\u2011][А-ЯЁA-Za-zа-яё]+)*"
-                   r"|(?<=ОУ[ \u00a0])[а-яё]+")  # the word after «МАОУ», «МБОУ», «МАДОУ»: «гимназия», «лицей»
+                   r"|(?<=ОУ[ \u00a0])[а-яё]+"  # the word after «МАОУ», «МБОУ», «МАДОУ»: «гимназия», «лицей»
+                   r"|(?<![А-ЯЁа-яёA-Za-z])[А-ЯЁ]{2,}(?![А-ЯЁа-яё])")  # «ВСОКО»: LibreOffice ignores doNotHyphenateCaps
 _NO_LANGUAGE = '<w:lang w:val="zxx"/>'
 
 
@@ -166,10 +167,10 @@ def protect_names(xml: str) -> str:
 
     Hyphenation is on only in table columns of ordinary words and in paragraphs of prose typed in the workbook or
     the Положение (scripts/make_templates.py), yet names come there too: «учителя Турочакского района», «МАОУ
-    гимназия № 56».  Word and LibreOffice hyphenate by the language of the text, so each capitalised word but the
-    first of the paragraph, and the word after the abbreviation of a school («МАОУ гимназия»), is put in a run of
-    its own marked «no language» (zxx), which LibreOffice does not hyphenate.  A capital that starts the paragraph,
-    a sentence or a quoted title («Исследовательские работы») is left alone when the dictionary knows the word and
+    гимназия № 56».  Word and LibreOffice hyphenate by the language of the text, so each capitalised word, every
+    abbreviation («ВСОКО») and the word after the abbreviation of a school («МАОУ гимназия») is put in a run of its
+    own marked «no language» (zxx), which LibreOffice does not hyphenate.  A capital that starts the paragraph, a
+    sentence or a quoted title («Исследовательские работы») is left alone when the dictionary knows the word and
     not as a name: it is capitalised because it starts something.
     """
     if _HYPHENATED not in xml:

@@ -219,6 +219,8 @@ def _auto_hyphenation(doc: Document) -> None:
         tab_stop.addnext(hyphenation)
     else:
         settings.insert(0, hyphenation)
+    # «ВСОКО», «МАОУ», «ФГОС»: abbreviations in capitals are never hyphenated (schema order: after autoHyphenation)
+    hyphenation.addnext(OxmlElement("w:doNotHyphenateCaps"))
 
 
 CENTER = WD_ALIGN_PARAGRAPH.CENTER

@@ -281,7 +281,9 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         morph = _morph()
         compound = (len(first) > 3 and morph.word_is_known(first.lower()) and morph.word_is_known(second.lower())
                     and not morph.word_is_known((first + second).lower()))
-        if second[:1].isupper():
+        if first.isupper() and second.isupper():
+            found.append(f"abbreviation hyphenated ({first}-{second})")
+        elif second[:1].isupper():
             pass  # a double name («Кудрявцева-Артыбашская») at its own hyphen, which stays at the line's end
         elif compound and (sentence_start or first[:1].islower()):
             pass  # «Инструктивно-методическое» at its own hyphen

@@ -106,6 +106,7 @@ def _lines(*texts: str, width_mm: float = 40) -> Block:
     ("в школах МО «Ту-", "рочакский район»", "proper name hyphenated"),
     ("администрации Го-", "рода Томска", "proper name hyphenated"),
     ("МБОУ «Артыбаш-", "ская СОШ»", "proper name hyphenated"),
+    ("Круглый стол «Оценивание во ВСО-", "КО: согласование", "abbreviation hyphenated"),
 ])
 def test_the_check_finds_each_kind_of_break(first: str, second: str, kind: str) -> None:
     problems = check_blocks([_lines(first, second)])
