@@ -107,8 +107,12 @@ def base_recipe(files: Iterable[Path], options: Mapping[str, object]) -> dict[st
 
 
 def source_key(path: Path) -> str:
-    """Name a workbook in the record: its absolute path (a workbook moved elsewhere is simply made again)."""
-    return str(path.resolve())
+    """Name a workbook in the record: its absolute path (a workbook moved elsewhere is simply made again).
+
+    Not `resolve()`: following links costs a system call per folder of the path, a thousand times per run, and a
+    workbook reached through a link under another name is at worst made again.
+    """
+    return str(path.absolute())
 
 
 @dataclass(frozen=True)
@@ -250,10 +254,12 @@ class Record:
                 fh.flush()
                 os.fsync(fh.fileno())  # a power cut after the rename must not leave an empty record
             temporary.replace(self.path)
-        except OSError as exc:
+        except BaseException as exc:  # a full disk, or Ctrl-C while writing: never a half record left beside
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink()
+            if not isinstance(exc, OSError):
+                raise
             return (f"запись о запуске «{self.path}» не сохранена ({os_reason(exc)}): следующий запуск сделает "
                     "всё заново")
         return None

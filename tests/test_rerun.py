@@ -379,3 +379,14 @@ def test_a_workbook_named_twice_clashes_on_every_run(books: list[Path], tmp_path
         first, second = render_many([books[0], books[0]], out, converter_factory=FakeConverter, workers=1,
                                     reuse=True)
         assert first.ok and "то же имя файла" in str(second.error)
+
+
+def test_a_renamed_document_leaves_its_old_file_and_says_so(books: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _render(books, out)
+    _set(books[0], "B4", "МАОУ СОШ № 100 г. Томска")
+    again = _render(books, out)
+    assert again[0].documents == [STEM.format("МАОУ СОШ № 100")]
+    assert (out / f"{FIRST}.docx").exists()  # docgen never deletes: the old file stays, and it is said
+    assert f"[сведения] «{FIRST}.docx» из прежнего запуска по этой книге остался в папке (имя документа " \
+           "изменилось); docgen его не удаляет" in again[0].warnings
