@@ -342,12 +342,22 @@ class _Memo:
                     outcome.warnings.append(f"[сведения] «{name}» из прежнего запуска по этой книге остался в папке "
                                             "(имя документа изменилось); docgen его не удаляет")
 
+    def replaceable(self, item: _Prepared) -> Callable[[Path], bool]:
+        """Let a workbook replace, without --force, only the files docgen made from it and nobody changed since."""
+        key = self.recipes[item.index][0] if item.index in self.recipes else None
+        return lambda path: key is not None and self.record.made_from(key, path)
+
     def explain(self, error: DocgenError) -> DocgenError:
-        """Name a refusal over a file docgen made and someone changed since as what it is: a hand edit kept."""
-        if (isinstance(error, OutputExistsError) and not isinstance(error, OutputEditedError)
-                and error.path.parent == self.out_dir and error.path.name in self.record.recorded_names()):
+        """Name a refusal over a file docgen made as what it is: a hand edit kept, or another workbook's file."""
+        if not isinstance(error, OutputExistsError) or isinstance(error, OutputEditedError):
+            return error
+        maker, edited = self.record.maker(error.path)
+        if maker is None:
+            return error
+        if edited:
             return OutputEditedError(error.path)
-        return error
+        return OutputExistsError(error.path, f"его сделал docgen из другой книги («{Path(maker).name}»); чтобы "
+                                             "заменить его, добавьте --force")
 
 
 def _converter(factory: Callable[[], PdfConverter] | None) -> PdfConverter:
@@ -386,12 +396,13 @@ def _run(
                 continue
             tasks.append(_Task(i, source, stage, template, today, paper, draft))
         prepared = {p.index: p for p in _prepare_all(tasks, workers or os.cpu_count() or 1, progress)}
-        taken: dict[str, Path] = {}
+        # A reused workbook's files are already there under their names: a changed workbook that now gives one of
+        # them (a school took another's short name) clashes with it, whatever their order.
+        taken: dict[str, Path] = {stem: o.source for o in reversed(outcomes) if o.reused for stem in o.documents}
         ready: list[_Prepared] = []
         for index, outcome in enumerate(outcomes):
             item = prepared.get(index)
-            if item is None:  # reused: its files keep their names
-                taken.update({stem: outcome.source for stem in outcome.documents if stem not in taken})
+            if item is None:  # reused
                 continue
             outcome.warnings, outcome.documents = item.warnings, item.stems
             outcome.kind, outcome.identity = item.kind, item.identity
@@ -443,7 +454,7 @@ def _publish(item: _Prepared, outcome: Outcome, out_dir: Path, *, formats: tuple
     pairs += [(staged, out_dir / name) for staged, name in item.extras]
     try:
         outcome.written = publish(pairs, force=force, unchanged=outcome.unchanged,
-                                  replaceable=memo.record.made_by_docgen if memo is not None else None)
+                                  replaceable=memo.replaceable(item) if memo is not None else None)
     except DocgenError as exc:
         outcome.error = memo.explain(exc) if memo is not None else exc
         return

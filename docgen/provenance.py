@@ -206,16 +206,26 @@ class Record:
         edited = [name for name, digest in entry.files.items() if now[name] != digest]
         return entry, Verdict(fresh=True, edited=edited)
 
-    def made_by_docgen(self, path: Path) -> bool:
-        """Tell whether `path` in the folder is a file docgen wrote and nobody changed since (safe to replace)."""
-        if path.parent != self.folder:
-            return False
-        recorded = {digest for entry in self.entries.values() for name, digest in entry.files.items()
-                    if name == path.name}
-        return bool(recorded) and self.current_hash(path.name) in recorded
+    def made_from(self, key: str, path: Path) -> bool:
+        """Tell whether `path` is a file docgen made from the workbook `key` and nobody changed since.
 
-    def recorded_names(self) -> set[str]:
-        return {name for entry in self.entries.values() for name in entry.files}
+        Only such a file is replaced without --force: one made from another workbook (two schools given one name)
+        is not this workbook's to replace.
+        """
+        entry = self.entries.get(key)
+        return (path.parent == self.folder and entry is not None and path.name in entry.files
+                and self.current_hash(path.name) == entry.files[path.name])
+
+    def maker(self, path: Path) -> tuple[str | None, bool]:
+        """Return which workbook a recorded file was made from (None: not recorded) and whether it was edited since."""
+        if path.parent != self.folder:
+            return None, False
+        now = self.current_hash(path.name)
+        makers = [(key, entry.files[path.name]) for key, entry in self.entries.items() if path.name in entry.files]
+        for key, digest in makers:
+            if digest == now:
+                return key, False
+        return (makers[0][0], True) if makers else (None, False)
 
     def note(self, key: str, entry: Entry) -> None:
         """Remember a workbook's freshly published outputs (hashes are taken from the files as published)."""

@@ -390,3 +390,26 @@ def test_a_renamed_document_leaves_its_old_file_and_says_so(books: list[Path], t
     assert (out / f"{FIRST}.docx").exists()  # docgen never deletes: the old file stays, and it is said
     assert f"[сведения] «{FIRST}.docx» из прежнего запуска по этой книге остался в папке (имя документа " \
            "изменилось); docgen его не удаляет" in again[0].warnings
+
+
+def test_a_workbook_taking_another_s_name_clashes_and_overwrites_nothing(books: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _render(books, out)
+    before = _stats(out)
+    _set(books[0], "B4", "МАОУ СОШ № 2 г. Томска")  # the first school now gives the second one's file name
+    outcomes = render_many(books, out, converter_factory=FakeConverter, workers=1, reuse=True)
+    assert "то же имя файла получается из «заявка-2.xlsx»" in str(outcomes[0].error)
+    assert outcomes[1].reused and _stats(out)[f"{SECOND}.docx"] == before[f"{SECOND}.docx"]
+
+
+def test_a_file_made_from_another_workbook_is_not_replaced_without_force(books: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _render(books[1:2], out)
+    before = (out / f"{SECOND}.docx").read_bytes()
+    _set(books[0], "B4", "МАОУ СОШ № 2 г. Томска")
+    _set(books[0], "B11", "Другая тема")
+    [outcome] = render_many(books[:1], out, converter_factory=FakeConverter, workers=1, reuse=True)
+    assert type(outcome.error) is OutputExistsError
+    assert "его сделал docgen из другой книги («заявка-2.xlsx»); чтобы заменить его, добавьте --force" in str(
+        outcome.error)
+    assert (out / f"{SECOND}.docx").read_bytes() == before
