@@ -26,6 +26,7 @@ MM = 72 / 25.4
 LEFT_MARGIN_MM = 30
 RIGHT_MARGIN_MM = 10
 TOP_TEXT_MM = 17  # the page number and the draft mark stand in the header, 10 mm from the top edge
+MAX_GAP_EM = 2.0  # a justified line stretched further than this has «very wide word gaps» (issue 11, point 5)
 COLUMN_GAP_MM = 15  # wider than any space of a justified line: the gap between cells of a borderless table
 CELL_PADDING_MM = 1.9  # Word's default left and right cell margins
 TOLERANCE_MM = 0.6  # half a border line and rounding; a table pushed 2 mm into the margin is far beyond it
@@ -51,6 +52,7 @@ class Line:
     first_width: float = 0.0  # of the first and the last word (points)
     last_width: float = 0.0
     columns: bool = False  # a row of a table without borders (a signature): its cells are side by side
+    stretch: float = 0.0  # of a justified line that reaches the right margin: its widest word gap, in ems
 
 
 @dataclass
@@ -99,7 +101,8 @@ def _words(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [word for word in words if word]
 
 
-def _lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
+def _lines(chars: list[dict[str, Any]], page: int, right: float = 0.0) -> list[Line]:
+    """Group characters into lines; `right` (the right margin, for the body only) lets a justified line be told."""
     rows: list[list[dict[str, Any]]] = []
     for char in sorted(chars, key=lambda c: (round(c["bottom"], 0), c["x0"])):
         if rows and abs(rows[-1][0]["bottom"] - char["bottom"]) <= 1.5:
@@ -111,10 +114,14 @@ def _lines(chars: list[dict[str, Any]], page: int) -> list[Line]:
         words = _words(row)
         if words:
             text = " ".join("".join(c["text"] for c in word) for word in words)
-            gaps = [right[0]["x0"] - left[-1]["x1"] for left, right in itertools.pairwise(words)]
-            lines.append(Line(page, text, words[0][0]["x0"], words[-1][-1]["x1"],
+            gaps = [b[0]["x0"] - a[-1]["x1"] for a, b in itertools.pairwise(words)]
+            columns = any(gap > COLUMN_GAP_MM * MM for gap in gaps)
+            end = words[-1][-1]["x1"]
+            stretch = (max(gaps) / words[0][0]["size"] if gaps and right and not columns
+                       and end >= right - TOLERANCE_MM * MM else 0.0)
+            lines.append(Line(page, text, words[0][0]["x0"], end,
                               words[0][-1]["x1"] - words[0][0]["x0"], words[-1][-1]["x1"] - words[-1][0]["x0"],
-                              columns=any(gap > COLUMN_GAP_MM * MM for gap in gaps)))
+                              columns, stretch))
     return lines
 
 
@@ -145,7 +152,7 @@ def read_blocks(pdf_path: Path) -> tuple[list[Block], list[str]]:
                         break
                 else:
                     rest.append(char)
-            body.lines += _lines(rest, number)
+            body.lines += _lines(rest, number, page.width - RIGHT_MARGIN_MM * MM)
             blocks += [Block(_lines(chars, number), cells[index][2] - cells[index][0] - 2 * CELL_PADDING_MM * MM)
                        for index, chars in enumerate(in_cells) if chars]
     return blocks, problems
@@ -322,6 +329,11 @@ def check_blocks(blocks: Sequence[Block], whole: Iterable[str] = ()) -> list[str
             for kind in _break_problems(a.text, b.text, previous_word, _fits(block, index)):
                 problems.append(f"page {a.page}: {kind} broken: «{a.text[-40:]}» / «{b.text[:40]}»")
             previous_word = _last(a.text)
+    for block in blocks:
+        for line in block.lines:
+            if line.stretch > MAX_GAP_EM:
+                problems.append(f"page {line.page}: a word gap of {line.stretch:.1f} em in a justified line: "
+                                f"«{line.text[:60]}»")
     flat_lines = [_flat(line.text) for block in blocks for line in block.lines]
     for value in {_flat(v) for v in whole if v.strip()}:
         joined = " ".join(flat_lines)

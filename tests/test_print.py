@@ -131,6 +131,12 @@ def test_an_address_broken_although_it_fits_is_a_problem() -> None:
     assert check_blocks([_lines("e-mail: school56@", "example.tomsk.ru", width_mm=60)]) != []
 
 
+def test_a_stretched_justified_line_is_a_problem() -> None:
+    line = Line(1, "ИМЦ (https://imc.example.tomsk.ru/sborniki/2023/", 0, 0, stretch=4.2)
+    assert any("word gap of 4.2 em" in problem for problem in check_blocks([Block([line])]))
+    assert check_blocks([Block([Line(1, "обычная строка", 0, 0, stretch=1.3)])]) == []
+
+
 def test_a_value_to_keep_whole_found_split() -> None:
     problems = check_blocks([_lines("тел. +7 (3822)", "12-34-58")], whole={"+7 (3822) 12-34-58"})
     assert any("+7 (3822) 12-34-58" in problem for problem in problems)
