@@ -490,7 +490,8 @@ DETAIL_LIMIT = 20  # above this many workbooks, successes are summed up, not lis
 def _report(outcomes: list[Outcome], seconds: float | None = None, *, list_files: bool = True) -> int:
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
-        if outcome.ok and list_files and len(outcomes) <= DETAIL_LIMIT:
+        # a file edited by hand and kept is named even in a long run: someone has to decide about it
+        if outcome.ok and list_files and (len(outcomes) <= DETAIL_LIMIT or outcome.kept):
             click.echo(f"Файл «{outcome.source.name}»: {_made(outcome)}")
         elif not outcome.ok:
             click.echo(str(outcome.error), err=True)

@@ -413,3 +413,17 @@ def test_a_file_made_from_another_workbook_is_not_replaced_without_force(books: 
     assert "его сделал docgen из другой книги («заявка-2.xlsx»); чтобы заменить его, добавьте --force" in str(
         outcome.error)
     assert (out / f"{SECOND}.docx").read_bytes() == before
+
+
+def test_a_long_run_still_names_the_file_kept_by_hand(books: list[Path], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("docgen.pdf.LibreOfficeConverter", FakeConverter)
+    monkeypatch.setattr("docgen.cli.DETAIL_LIMIT", 2)  # three workbooks: successes are summed up, not listed
+    folder, out = books[0].parent, tmp_path / "out"
+    assert run("render", str(folder), "-o", str(out)).exit_code == 0
+    (out / f"{SEVENTH}.docx").write_bytes(b"edited")
+    again = run("render", str(folder), "-o", str(out))
+    assert again.exit_code == 0
+    assert [line for line in again.output.splitlines() if line.startswith("Файл «")] == [
+        f"Файл «заявка-7.xlsx»: без изменений «{out / SEVENTH}.pdf»; изменён после создания и оставлен как есть "
+        f"(сделать заново из книги — с --force) «{out / SEVENTH}.docx»"]
