@@ -255,6 +255,43 @@ def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
     assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 4
 
 
+def _unflagged(names: dict[str, bytes], blobs: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
+    """Write a zip whose members' names are the given bytes with the UTF-8 flag cleared (as Info-ZIP on Linux does)."""
+    buffer = io.BytesIO()
+    placeholders = {}
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for i, (key, raw) in enumerate(names.items()):
+            placeholder = (f"{i:02d}" + "p" * len(raw))[:len(raw)]
+            placeholders[placeholder.encode()] = raw
+            info = zipfile.ZipInfo(placeholder)
+            info.extra = (extra or {}).get(key, b"")
+            zf.writestr(info, blobs[key])
+    blob = buffer.getvalue()
+    for placeholder, raw in placeholders.items():
+        blob = blob.replace(placeholder, raw)
+    return blob
+
+
+def test_zip_names_in_utf8_without_the_flag_and_the_unicode_path_field(client: TestClient) -> None:
+    """Info-ZIP on Debian writes UTF-8 names without the flag; read as cp866 they became «╨Ч╨░╤П╨▓╨║╨░»."""
+    import struct
+    import zlib
+
+    latin = b"Zayavka 99.xlsx"  # what an old archiver put in the header, with the real name in the 0x7075 field
+    real = "Школа 99 — заявка.xlsx".encode()
+    field = struct.pack("<HHB", 0x7075, 5 + len(real), 1) + struct.pack("<I", zlib.crc32(latin)) + real
+    blob = _unflagged({"utf8": "Заявка МАОУ гимназия № 56.xlsx".encode(), "dos": "Отчёт 19.xlsx".encode("cp866"),
+                       "field": latin},
+                      {"utf8": EXAMPLE.read_bytes(), "dos": REPORT.read_bytes(), "field": TUROCHAK.read_bytes()},
+                      {"field": field})
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        assert not any(info.flag_bits & 0x800 for info in zf.infolist())
+    page = client.get(upload(client, [("заявки.zip", blob)])).text
+    names = [text_of(n).strip() for n in re.findall(r'<span class="file">(.*?)</span>', page, re.S)]
+    assert sorted(names) == ["Заявка МАОУ гимназия № 56.xlsx", "Отчёт 19.xlsx", "Школа 99 — заявка.xlsx"]
+    assert "╨" not in page
+
+
 def test_many_schools_at_once(client: TestClient) -> None:
     """Jobs run side by side (the library one at a time, conversions in parallel); every one ends with its papers."""
     locations = []

@@ -2,15 +2,20 @@
 
 An uploaded name is a label, never a path: only its last component is kept, cleaned by `safe_file_name` (no
 separators, no «..», no control characters), and the file is written into the job's own folder under a name made
-unique there.  Zip archives made on a Russian Windows store names in cp866 without the UTF-8 flag; Python reads
-them as cp437, so they are decoded back here, or «Заявка.xlsx» would arrive as «ç ∩ó¬á.xlsx».
+unique there.  A zip member's name without the UTF-8 flag is read by Python as cp437; its bytes are decoded here
+as the archiver meant them: the Info-ZIP Unicode Path field when there is one, else UTF-8 when the bytes are valid
+UTF-8 (Info-ZIP on Debian and Astra Linux, older macOS, Android tools: UTF-8 without the flag), else cp866 (Windows'
+«Send to compressed folder» on a Russian system), or «Заявка.xlsx» would arrive as «ç ∩ó¬á.xlsx» or
+«╨Ч╨░╤П╨▓╨║╨░.xlsx».  Valid multi-byte UTF-8 is practically never meaningful cp866 text, so UTF-8 goes first.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +27,7 @@ from docgen.output import safe_file_name
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what the loader reads
 UTF8_FLAG = 0x800
+UNICODE_PATH = 0x7075  # Info-ZIP Unicode Path extra field: version 1, CRC-32 of the header's name, the UTF-8 name
 CHUNK = 1 << 20
 
 
@@ -69,13 +75,39 @@ def _unique(folder: Path, name: str) -> Path:
     return path
 
 
+def _unicode_path(info: zipfile.ZipInfo, raw: bytes) -> str | None:
+    """Return the name from the Info-ZIP Unicode Path field, if there is one and it belongs to this name."""
+    extra = info.extra
+    while len(extra) >= 4:
+        tag, size = struct.unpack("<HH", extra[:4])
+        body, extra = extra[4:4 + size], extra[4 + size:]
+        if tag != UNICODE_PATH or len(body) < 5 or body[0] != 1:
+            continue
+        if struct.unpack("<I", body[1:5])[0] != zlib.crc32(raw):
+            return None  # the name was changed by a tool that did not update the field: the field is stale
+        try:
+            return body[5:].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
 def _member_name(info: zipfile.ZipInfo) -> str:
+    """Return a member's name as its archiver meant it (see the module's docstring)."""
     if info.flag_bits & UTF8_FLAG:
         return info.filename
     try:
-        return info.filename.encode("cp437").decode("cp866")
+        raw = info.orig_filename.encode("cp437")  # Python decoded the bytes as cp437: this gives them back
     except UnicodeError:
         return info.filename
+    unicode_path = _unicode_path(info, raw)
+    if unicode_path:
+        return unicode_path.replace("\\", "/")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return raw.decode("cp866").replace("\\", "/")
 
 
 def _copy(source: IO[bytes], target: Path, limit: int) -> bool:
