@@ -107,7 +107,7 @@ def make_archive(
     with staging(target.parent) as stage:
         folder = stage / "archive"
         outcomes = render_many(sources, folder, formats=("docx", "pdf"), converter_factory=converter_factory,
-                               workers=workers, progress=progress)
+                               workers=workers, progress=progress, number_twins=False)  # one document each
         _unstage(outcomes, folder, target)
         if not any(o.ok for o in outcomes):
             return Archived(outcomes, [], target, written=False)

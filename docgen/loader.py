@@ -332,6 +332,7 @@ class _Reader:
         self.columns: dict[Loc, Column] = {}  # the model's key (table rows: (table key, column key)) -> its column
         self.row_numbers: dict[str, list[int]] = {}  # table key -> the sheet row of each record read
         self.notes: dict[tuple[str, str, str, str], list[int]] = {}  # habits undone: (sheet, column, header, note)
+        self.typed: dict[tuple[str, str, str, str], str] = {}  # what was typed in the first cell of each note
 
     def row_of(self, table: str, index: int) -> int:
         """Return the sheet row the `index`-th record of a table was read from."""
@@ -391,19 +392,24 @@ class _Reader:
             steps.append(strip_number_sign)
         elif column.habit == "position":
             steps.append(lower_first)
+        typed = text
         for step in steps:
             text, note = step(text)
             if note is not None:
-                self.notes.setdefault((ref.sheet, ref.column or "", ref.header or "", note), []).append(ref.row or 0)
+                key = (ref.sheet, ref.column or "", ref.header or "", note)
+                self.notes.setdefault(key, []).append(ref.row or 0)
+                self.typed.setdefault(key, typed)  # shown as «введено»: the cell was not empty
         return text
 
     def note_habits(self) -> None:
         """Report the habits undone as «сведения», one line per column and kind of change."""
-        for (sheet, letter, header, note), rows in self.notes.items():
+        for key, rows in self.notes.items():
+            sheet, letter, header, note = key
             where = CellRef(sheet, rows[0] or None, letter or None, header or None)
             text = note if len(rows) == 1 else f"{note} (строки {_row_list(rows)})"
-            self.problem(text, where, severity=Severity.INFO)
+            self.problem(text, where, severity=Severity.INFO, value=self.typed.get(key))
         self.notes.clear()
+        self.typed.clear()
 
     def already_reported(self, loc: Loc) -> bool:  # missing_columns holds (table, first part of the column key)
         """Tell whether a Pydantic error at `loc` repeats a problem reported while reading."""

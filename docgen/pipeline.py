@@ -36,7 +36,7 @@ from docgen.errors import (
 from docgen.kinds import PAPERS
 from docgen.loader import WORKBOOK_SUFFIXES, load
 from docgen.models import Paper
-from docgen.output import publish, safe_file_name, staging
+from docgen.output import MAX_STEM, MAX_STEM_BYTES, publish, safe_file_name, staging
 from docgen.pdf import PdfConverter, fingerprint
 from docgen.profiles import profile_files
 from docgen.provenance import Entry, Record, base_recipe, digest_of, now_iso, sha256, source_key
@@ -64,6 +64,7 @@ class Outcome:
     kind: str | None = None  # the paper's kind, once its workbook is valid
     identity: tuple[str, date | None, str] | None = None  # issuer, date, number: for manifests
     documents: list[str] = field(default_factory=list)  # file stems: the paper, then its annexes
+    twin_of: Path | None = None  # an earlier workbook gave the same names: these are numbered «… (2)»
 
     @property
     def ok(self) -> bool:
@@ -231,8 +232,14 @@ def render_many(
     draft: bool = False,
     reuse: bool = False,
     notes: list[str] | None = None,
+    number_twins: bool = True,
 ) -> list[Outcome]:
     """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure.
+
+    Two workbooks that give the same document (one organization's two versions of a заявка, or two organizations
+    with one short name) both get their papers: the later one's named «… (2)», with a warning that says so; with
+    `number_twins` off (an archive keeps one document each), the later one fails with that clash instead.  A file
+    named twice always fails the second time.
 
     With `draft`, papers are made despite errors where the workbook allows it (a wrong text becomes a line to fill
     in, a broken table row is left out), marked «ПРОЕКТ» on every page, their open problems listed after the text,
@@ -246,7 +253,7 @@ def render_many(
     """
     return _run([(s, None) for s in sources], out_dir, formats=formats, force=force, template=template,
                 converter_factory=converter_factory, today=today, workers=workers, progress=progress, draft=draft,
-                reuse=reuse, notes=notes)
+                reuse=reuse, notes=notes, number_twins=number_twins)
 
 
 def render_paper(
@@ -382,6 +389,7 @@ def _run(
     draft: bool = False,
     reuse: bool = False,
     notes: list[str] | None = None,
+    number_twins: bool = True,
 ) -> list[Outcome]:
     outcomes = [Outcome(source) for source, _ in items]
     with staging(out_dir) as stage:
@@ -410,10 +418,18 @@ def _run(
                 outcome.error = item.error
                 continue
             clash = next((stem for stem in item.stems if stem in taken), None)
-            if clash is not None:
+            if clash is not None and (not number_twins or _same_file(taken[clash], item.source)):
                 outcome.error = OutputError(out_dir / clash, f"то же имя файла получается из «{taken[clash].name}»; "
                                                              "краткие наименования организаций должны различаться")
                 continue
+            if clash is not None:
+                _number(item, taken)
+                outcome.documents, outcome.twin_of = item.stems, taken[clash]
+                outcome.warnings.append(
+                    f"[предупреждение] та же организация и тот же документ, что в книге «{taken[clash].name}»: "
+                    f"документы этой книги названы «{item.stems[0]}», чтобы не заменить сделанные по той. Если это "
+                    "две версии одной книги, подписывайте документ исправленной; если организации разные, их "
+                    "краткие наименования должны различаться")
             taken.update(dict.fromkeys(item.stems, item.source))
             ready.append(item)
         pdf_errors: dict[Path, str | None] = {}
@@ -435,6 +451,32 @@ def _run(
                 if problem and notes is not None:
                     notes.append(problem)
     return outcomes
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return one == other
+
+
+def _numbered(stem: str, number: int) -> str:
+    """Return «stem (number)» within the file-name limits of `safe_file_name`."""
+    tail = f" ({number})"
+    base = stem
+    while base and (len(base) + len(tail) > MAX_STEM or len((base + tail).encode("utf-8")) > MAX_STEM_BYTES):
+        base = base[:-1].rstrip(". ")
+    return base + tail
+
+
+def _number(item: _Prepared, taken: dict[str, Path]) -> None:
+    """Give a second workbook of the same organization and document the first free «… (2)» names."""
+    number = 2
+    while any(_numbered(stem, number) in taken for stem in item.stems):
+        number += 1
+    renamed = {stem: _numbered(stem, number) for stem in item.stems}
+    item.extras = [(staged, name.replace(item.stems[0], renamed[item.stems[0]], 1)) for staged, name in item.extras]
+    item.stems = [renamed[stem] for stem in item.stems]
 
 
 def _publish(item: _Prepared, outcome: Outcome, out_dir: Path, *, formats: tuple[str, ...], force: bool,

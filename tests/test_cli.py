@@ -133,6 +133,17 @@ def test_render_docx_and_pdf(example: Path, tmp_path: Path, monkeypatch: pytest.
     assert "Готово: 1 из 1." in result.output
 
 
+def test_render_two_workbooks_of_one_school_makes_both_as_the_web_page_does(
+        example: Path, example_copy: Path, tmp_path: Path) -> None:
+    """The library numbers the second; the command says why in the same words the page uses."""
+    out = tmp_path / "out"
+    result = run("render", str(example), str(example_copy), "-o", str(out), "--format", "docx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.glob("*.docx")) == [f"{STEM} (2).docx", f"{STEM}.docx"]
+    assert (f"[предупреждение] та же организация и тот же документ, что в книге «{example.name}»: документы этой "
+            f"книги названы «{STEM} (2)»") in result.output
+
+
 def test_render_refuses_invalid_workbook_and_writes_nothing(
         edited: Callable[..., Path], tmp_path: Path) -> None:
     def edit(wb: openpyxl.Workbook) -> None:

@@ -86,13 +86,20 @@ def test_conversion_failure_publishes_nothing_for_that_workbook(example: Path, t
     assert names(tmp_path) == []
 
 
-def test_two_workbooks_with_the_same_name_do_not_overwrite_each_other(
+def test_two_workbooks_of_one_organization_both_get_their_papers(
         example: Path, example_copy: Path, tmp_path: Path) -> None:
+    """An old and a corrected copy of one заявка: the second's papers are «… (2)», and a warning says why."""
     out = tmp_path / "out"
-    first, second = render_many([example, example_copy], out, formats=("docx",))
-    assert first.ok
-    assert isinstance(second.error, OutputError)
-    assert "то же имя файла" in str(second.error)
+    first, second, third = render_many([example, example_copy, example], out, formats=("docx",))
+    assert first.ok and second.ok
+    assert second.documents == [f"{STEM} (2)"] and second.twin_of == example
+    assert names(out) == [f"{STEM} (2).docx", f"{STEM}.docx"]
+    assert second.warnings[-1].startswith(
+        f"[предупреждение] та же организация и тот же документ, что в книге «{example.name}»: документы этой книги "
+        f"названы «{STEM} (2)», чтобы не заменить сделанные по той.")
+    assert not any("та же организация" in w for w in first.warnings)
+    assert isinstance(third.error, OutputError)  # the same file named twice is not a second version
+    assert "то же имя файла" in str(third.error)
 
 
 def test_expand_folders_skips_lock_files(example_copy: Path) -> None:

@@ -250,7 +250,11 @@ def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
     assert "Заявка 56.xlsx" in text and "Отчет.xlsx" in text
     assert "файл «readme.txt» — не книга Excel, пропущен" in text
     assert "Книг: 2; без ошибок: 2" in text
-    assert len(downloads(page)) == 5  # two papers in two formats, and all of them in one .zip
+    # the report's deadline is counted from today, as `docgen check` counts it: long past for the example
+    assert "срок сдачи отчёта прошёл 14.01.2024: просрочено на" in text
+    links = downloads(page)
+    assert "Книга с отмеченными предупреждениями: Отчет — замечания.xlsx" in links  # the late date's cell marked
+    assert len(links) == 6  # two papers in two formats, all of them in one .zip, the report's marked copy
     bundle = client.get(downloads(page)["Все документы одним архивом (.zip)"])
     assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 4
 
@@ -292,11 +296,76 @@ def test_zip_names_in_utf8_without_the_flag_and_the_unicode_path_field(client: T
     assert "╨" not in page
 
 
+HABITS = ROOT / "examples" / "tomsk" / "Заявка МБОУ СОШ № 7 (заполнена как обычно).xlsx"
+
+
+def test_two_valid_workbooks_of_one_school_both_get_their_papers(client: TestClient, tmp_path: Path) -> None:
+    """An old and a corrected copy uploaded together: both made, the second «… (2)»; no server path, no job id."""
+    old = edited(tmp_path, {("Заявка", "B11"): "Тема первой копии"}, "ok1.xlsx")
+    new = edited(tmp_path, {("Заявка", "B11"): "Тема второй копии"}, "ok2.xlsx")
+    location = upload(client, [(old.name, old.read_bytes()), (new.name, new.read_bytes())])
+    page = client.get(location).text
+    text = text_of(page)
+    assert "Книг: 2; без ошибок: 2" in text
+    assert set(downloads(page)) == {f"{PAPER}.docx", f"{PAPER}.pdf", f"{PAPER} (2).docx", f"{PAPER} (2).pdf",
+                                    "Все документы одним архивом (.zip)"}
+    assert (f"Та же организация и тот же документ, что в книге «ok1.xlsx»: документы этой книги названы «{PAPER} "
+            "(2)», чтобы их не спутать.") in text
+    second = client.get(downloads(page)[f"{PAPER} (2).docx"])
+    assert "Тема второй копии" in "\n".join(flat(p.text) for p in docx.Document(io.BytesIO(second.content)).paragraphs)
+    assert "docgen-serve" not in page and "/tmp" not in page and location.rsplit("/", 1)[1] not in text
+    assert "документ не сделан" not in text
+
+
+def test_two_broken_copies_of_one_school_both_get_drafts_and_marked_copies(client: TestClient,
+                                                                        tmp_path: Path) -> None:
+    """«Заявка v1» and «Заявка v2» with errors; «bad.xlsx» and «bad.xlsm» share a stem: every one is marked."""
+    first = edited(tmp_path, {("Заявка", "B9"): "почта"}, "Заявка v1.xlsx")
+    second = edited(tmp_path, {("Заявка", "B9"): "почта2"}, "Заявка v2.xlsx")
+    third = edited(tmp_path, {("Заявка", "B9"): "почта3"}, "bad.xlsx")
+    fourth = edited(tmp_path, {("Заявка", "B9"): "почта4"}, "bad.xlsm")
+    location = upload(client, [(p.name, p.read_bytes()) for p in (first, second, third, fourth)])
+    page = client.get(location).text
+    text = text_of(page)
+    assert "слишком повреждена" not in text and "Проект не сделан" not in text
+    links = downloads(page)
+    assert {f"ПРОЕКТ — {PAPER}.pdf", f"ПРОЕКТ — {PAPER} (2).pdf", f"ПРОЕКТ — {PAPER} (3).pdf",
+            f"ПРОЕКТ — {PAPER} (4).pdf"} <= set(links)
+    marked = {name for name in links if name.startswith("Книга с отмеченными ошибками")}
+    assert marked == {"Книга с отмеченными ошибками: Заявка v1 — замечания.xlsx",
+                      "Книга с отмеченными ошибками: Заявка v2 — замечания.xlsx",
+                      "Книга с отмеченными ошибками: bad — замечания.xlsx",
+                      "Книга с отмеченными ошибками: bad (2) — замечания.xlsx"}
+    copy = openpyxl.load_workbook(io.BytesIO(client.get(links["Книга с отмеченными ошибками: bad (2) — замечания.xlsx"]
+                                                        ).content))
+    assert copy["Заявка"]["B9"].value == "почта4"
+
+
+def test_the_same_file_chosen_twice_is_checked_once(client: TestClient) -> None:
+    location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes()), (EXAMPLE.name, EXAMPLE.read_bytes())])
+    page = client.get(location).text
+    text = text_of(page)
+    assert f"Файл «{EXAMPLE.name}» выбран дважды: проверен один раз" in text
+    assert "Книг: 1; без ошибок: 1" in text and set(downloads(page)) == {f"{PAPER}.docx", f"{PAPER}.pdf"}
+
+
+def test_automatic_fixes_show_what_was_typed_and_mark_nothing(client: TestClient) -> None:
+    """Only «сведения»: «ошибок нет», no «книга с отмеченными ошибками», and «Введено» is what the school typed."""
+    page = client.get(upload(client, [(HABITS.name, HABITS.read_bytes())])).text
+    rows = re.findall(r'<tr class="info">(.*?)</tr>', page, re.S)
+    cells = [[text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+    assert ["сведения", "Заявка", "5", "B «Должность руководителя»", "Директор"] in [c[:5] for c in cells]
+    assert all(c[4] != "—" for c in cells)
+    assert "ошибок нет" in text_of(page)
+    assert not any("замечания" in name for name in downloads(page))
+
+
 def test_many_schools_at_once(client: TestClient) -> None:
     """Jobs run side by side (the library one at a time, conversions in parallel); every one ends with its papers."""
     locations = []
     for i in range(6):
-        response = client.post("/check", files=[("files", (f"{i}-{j}.xlsx", EXAMPLE.read_bytes())) for j in range(3)],
+        books = (EXAMPLE, REPORT, TUROCHAK)
+        response = client.post("/check", files=[("files", (f"{i}-{j}.xlsx", books[j].read_bytes())) for j in range(3)],
                                follow_redirects=False)
         locations.append(response.headers["location"])
     for location in locations:
@@ -308,8 +377,8 @@ def test_uploaded_names_never_become_paths(make_server: Callable[..., tuple[Serv
                                            tmp_path: Path) -> None:
     server, client = make_server()
     location = upload(client, [("../../../escaped.xlsx", EXAMPLE.read_bytes()),
-                               ("..\\..\\win.xlsx", EXAMPLE.read_bytes()),
-                               ("a/b/escaped.xlsx", EXAMPLE.read_bytes())])
+                               ("..\\..\\win.xlsx", REPORT.read_bytes()),
+                               ("a/b/escaped.xlsx", TUROCHAK.read_bytes())])
     assert all(found.is_relative_to(server.jobs.root) for found in tmp_path.rglob("*.xlsx"))
     stored = sorted(p.name for p in (server.jobs.root / location.rsplit("/", 1)[1] / "книги").iterdir())
     assert stored == ["escaped (2).xlsx", "escaped.xlsx", "win.xlsx"]
@@ -320,7 +389,8 @@ def test_uploaded_names_never_become_paths(make_server: Callable[..., tuple[Serv
 
 def test_count_limit_is_russian(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
     _server, client = make_server(max_files=2)
-    response = client.post("/check", files=[("files", (f"{i}.xlsx", EXAMPLE.read_bytes())) for i in range(3)])
+    books = (EXAMPLE, REPORT, TUROCHAK)
+    response = client.post("/check", files=[("files", (f"{i}.xlsx", books[i].read_bytes())) for i in range(3)])
     assert response.status_code == 400
     assert "Слишком много книг за один раз: можно не больше 2" in response.text
 

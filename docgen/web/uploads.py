@@ -11,6 +11,7 @@ UTF-8 (Info-ZIP on Debian and Astra Linux, older macOS, Android tools: UTF-8 wit
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import struct
@@ -110,19 +111,21 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return raw.decode("cp866").replace("\\", "/")
 
 
-def _copy(source: IO[bytes], target: Path, limit: int) -> bool:
-    """Copy at most `limit` bytes; return False (and leave no file) when the source is longer."""
+def _copy(source: IO[bytes], target: Path, limit: int) -> str | None:
+    """Copy at most `limit` bytes; return the content's SHA-256, or None (and leave no file) when it is longer."""
     written = 0
+    digest = hashlib.sha256()
     with target.open("wb") as out:
         while block := source.read(CHUNK):
             written += len(block)
             if written > limit:
                 break
+            digest.update(block)
             out.write(block)
     if written > limit:
         target.unlink()
-        return False
-    return True
+        return None
+    return digest.hexdigest()
 
 
 def _keep_time(path: Path, changed: tuple[int, ...]) -> None:
@@ -138,6 +141,7 @@ def _keep_time(path: Path, changed: tuple[int, ...]) -> None:
 def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: Limits) -> Saved:
     """Write every workbook of the upload into `folder`; raise UploadRefused when the upload as a whole is refused."""
     saved = Saved()
+    seen: dict[str, str] = {}  # content's SHA-256 → the name it was first saved under
     unpacked = 0
     too_big = f"больше {limits.max_workbook_bytes // (1024 * 1024)} МБ, пропущен"
 
@@ -146,7 +150,14 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
             raise UploadRefused(f"Слишком много книг за один раз: можно не больше {limits.max_files}. "
                                 "Разделите их на несколько загрузок.")
         target = _unique(folder, leaf_name(name))
-        if _copy(stream, target, limits.max_workbook_bytes):
+        digest = _copy(stream, target, limits.max_workbook_bytes)
+        if digest is not None and digest in seen:  # the same file chosen twice: one check, one set of papers
+            target.unlink()
+            first, again = seen[digest], leaf_name(name)
+            saved.notes.append(f"Файл «{first}» выбран дважды: проверен один раз" if again == first else
+                               f"Файл «{again}» — точная копия «{first}»: проверен один раз")
+        elif digest is not None:
+            seen[digest] = target.name
             saved.workbooks.append((target.name, target))
             if changed is not None:  # the registry tells one school's newer заявка by it (registry._newness)
                 _keep_time(target, changed)

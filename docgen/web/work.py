@@ -22,7 +22,7 @@ from pathlib import Path
 
 from docgen.annotate import annotate_workbook, annotated_name
 from docgen.checking import Checked, check_workbook
-from docgen.errors import DocgenError, Problem, Severity, WorkbookFileError
+from docgen.errors import DocgenError, OutputError, Problem, Severity, WorkbookFileError, WorkbookInvalidError
 from docgen.kinds import PAPERS
 from docgen.loader import shown
 from docgen.pdf import PdfConverter
@@ -67,6 +67,7 @@ class Book:
     checked: Checked | None = None
     papers: list[int] = field(default_factory=list)  # download numbers
     paper_error: str = ""  # valid, but a document could not be made
+    paper_note: str = ""  # made, but named «… (2)»: an earlier workbook of the upload gave the same names
     marked: int | None = None  # the workbook back with its problem cells marked
     drafts: list[int] = field(default_factory=list)  # «ПРОЕКТ — …» papers made despite the errors
     draft_error: str = ""
@@ -121,6 +122,23 @@ def row_of(problem: Problem) -> Row:
     )
 
 
+def reason(error: DocgenError) -> str:
+    """Say what went wrong without the server's folders: a file is named by its name only."""
+    if isinstance(error, OutputError):
+        return f"Файл «{error.path.name}»: {error.reason}"
+    return str(error)
+
+
+def twin_note(outcome: Outcome, names: dict[Path, str]) -> str:
+    """Say that a workbook's papers are numbered because an earlier one of the upload gave the same names."""
+    if outcome.twin_of is None:
+        return ""
+    first = names.get(outcome.twin_of, outcome.twin_of.name)
+    return (f"Та же организация и тот же документ, что в книге «{first}»: документы этой книги названы "
+            f"«{outcome.documents[0]}», чтобы их не спутать. Если это две версии одной книги, подписывайте "
+            "документ исправленной.")
+
+
 def _book(number: int, name: str, verdict: Checked) -> Book:
     book = Book(number, name, verdict.path, ok=verdict.ok, checked=verdict)
     if verdict.error is not None:
@@ -168,7 +186,8 @@ def _zip(files: list[Path], target: Path) -> Path:
 
 def check_books(job_progress: Callable[[str, int, int, int], None], books: list[tuple[str, Path]],
                 today: date | None = None) -> list[Book]:
-    """Check every workbook, reporting «Проверка» progress."""
+    """Check every workbook as of `today` (the report's deadline is counted from it), reporting progress."""
+    today = today or date.today()
     result: list[Book] = []
     failed = 0
     for number, (name, path) in enumerate(books, start=1):
@@ -189,12 +208,14 @@ def make_papers(job: Job, books: list[Book], converters: Converters, out: Path) 
         job.progress("Документы .docx" if phase == "docx" else "Документы PDF", done, total, failed)
 
     outcomes: list[Outcome] = render_many([b.path for b in valid], out, workers=1, progress=progress,
-                                          converter_factory=_converter(converters, job))
+                                          converter_factory=_converter(converters, job), today=date.today())
+    names = {b.path: b.name for b in books}
     written: list[Path] = []
     for book, outcome in zip(valid, outcomes, strict=True):
-        if not outcome.ok:
-            book.paper_error = str(outcome.error)
+        if outcome.error is not None:
+            book.paper_error = f"Документ не сделан. {reason(outcome.error)}"
             continue
+        book.paper_note = twin_note(outcome, names)
         for path in outcome.written:
             if path.suffix.lower() in (".docx", ".pdf"):
                 book.papers.append(job.offer(path, path.name, path.name))
@@ -203,17 +224,31 @@ def make_papers(job: Job, books: list[Book], converters: Converters, out: Path) 
 
 
 def mark_books(job: Job, books: list[Book], out: Path) -> list[Path]:
-    """Write the marked copy of every workbook with problems (the same copy as `docgen check --annotate`)."""
+    """Write the marked copy of every workbook with errors or warnings (the copy `docgen check --annotate` makes).
+
+    A workbook with only «сведения» (habits undone by the tool: «№ 312» → «312») or with warnings about no cell (a
+    report past its deadline) gets none: there is nothing to mark, and a «книга с отмеченными ошибками» would tell
+    the school otherwise.  Two workbooks with one name
+    («bad.xls» and «bad.ods») get «bad — замечания.xlsx» and «bad (2) — замечания.xlsx».
+    """
     written: list[Path] = []
     for book in books:
-        if book.checked is None or book.error or not book.rows:
+        if book.checked is None or book.error or not (book.errors or any(
+                p.severity is Severity.WARNING and p.where is not None and p.where.row is not None
+                for p in book.checked.problems)):
             continue
         out.mkdir(parents=True, exist_ok=True)
+        target = out / annotated_name(book.path)
+        number = 2
+        while target.exists():
+            target = out / annotated_name(book.path.with_name(f"{book.path.stem} ({number}){book.path.suffix}"))
+            number += 1
         try:
-            path = annotate_workbook(book.checked, out / annotated_name(book.path))
+            path = annotate_workbook(book.checked, target)
         except DocgenError:
             continue  # the page still lists every problem; only the marked copy is missing
-        book.marked = job.offer(path, path.name, f"Книга с отмеченными ошибками: {path.name}")
+        what = "ошибками" if book.errors else "предупреждениями"
+        book.marked = job.offer(path, path.name, f"Книга с отмеченными {what}: {path.name}")
         written.append(path)
     return written
 
@@ -228,11 +263,16 @@ def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) 
         job.progress("Проекты документов", done, total, failed)
 
     outcomes = render_many([b.path for b in broken], out, workers=1, progress=progress, draft=True,
-                           converter_factory=_converter(converters, job))
+                           converter_factory=_converter(converters, job), today=date.today())
+    names = {b.path: b.name for b in books}
     for book, outcome in zip(broken, outcomes, strict=True):
-        if not outcome.ok:
+        if isinstance(outcome.error, WorkbookInvalidError):
             book.draft_error = "Проект не сделан: книга слишком повреждена даже для проекта."
             continue
+        if outcome.error is not None:
+            book.draft_error = f"Проект не сделан. {reason(outcome.error)}"
+            continue
+        book.paper_note = twin_note(outcome, names)
         for path in outcome.written:
             if path.suffix.lower() in (".docx", ".pdf"):
                 book.drafts.append(job.offer(path, path.name, path.name))
@@ -272,7 +312,9 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
     calls = job.folder / "Кому перезвонить.xlsx"
     calls.write_bytes(calls_workbook(checked))
     summary.calls = job.offer(calls, calls.name, "Кому перезвонить (.xlsx)")
-    marked = mark_books(job, summary.books, job.folder / "замечания")
+    mark_books(job, summary.books, job.folder / "замечания")
+    # for the schools to fix: a workbook with only warnings (a report past its deadline) has nothing to correct
+    marked = [job.downloads[b.marked].path for b in summary.books if b.marked is not None and b.errors]
     if marked:
         bundle = _zip(marked, job.folder / "Книги с замечаниями.zip")
         summary.marked_all = job.offer(bundle, bundle.name, "Все книги с отмеченными ошибками (.zip)")
