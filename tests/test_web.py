@@ -472,6 +472,36 @@ def test_delete_and_retention_remove_the_files(make_server: Callable[..., tuple[
     assert not any(server.jobs.root.iterdir())
 
 
+def test_the_pages_say_truly_when_the_files_go(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
+    """1 hour after the upload; a school's job 10 minutes after its first download; a desk job keeps its hour."""
+    server, client = make_server()
+    school = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])
+    before = text_of(client.get(school).text)
+    assert ("Файлы будут удалены с сервера через 60 мин, а после первого скачивания — через 10 мин: скачайте сразу "
+            "всё, что нужно.") in before
+    client.get(downloads(client.get(school).text)[f"{PAPER}.pdf"])
+    after = text_of(client.get(school).text)
+    assert "Файлы будут удалены с сервера через 10 мин — через 10 мин после первого скачивания." in after
+    desk = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())], url="/desk")
+    client.get(downloads(client.get(desk).text)["Реестр заявок (.xlsx)"])
+    assert ("через 60 мин (1 час после загрузки; скачивание этот срок не сокращает)"
+            in text_of(client.get(desk).text))
+    deleted = upload(client, [(REPORT.name, REPORT.read_bytes())])
+    client.post(f"{deleted}/delete")
+    server.jobs.sweep(now=time.time() + server.jobs.grace + 1)
+    gone = text_of(re.findall(r'<p class="lead">(.*?)</p>', client.get(school).text, re.S)[0])
+    assert gone.startswith("Этой работы на сервере больше нет: результаты удалены через 10 мин после первого "
+                           "скачивания")
+    assert "1 час" not in gone
+    assert client.get(desk).status_code == 200  # its hour is not over
+    assert "удалены по кнопке «Удалить мои файлы сейчас»" in text_of(client.get(deleted).text)
+    server.jobs.sweep(now=time.time() + server.jobs.retention + 1)
+    assert "результаты хранятся 1 час после загрузки, этот срок прошёл" in text_of(client.get(desk).text)
+    unknown = text_of(client.get("/job/" + "b" * 32).text)
+    assert ("они хранятся 1 час после загрузки, а результаты проверки книг школы — 10 мин после первого скачивания"
+            in unknown)
+
+
 def test_the_sweeper_leaves_the_libreoffice_pool_alone(tmp_path: Path) -> None:
     server = create_app(Settings(work_dir=tmp_path / "work"))  # the real pool, not started until a PDF is asked for
     try:

@@ -147,7 +147,11 @@ def test_school_sees_every_problem_and_gets_the_marked_workbook(live: Callable[.
     assert page.dialogs == []  # the script typed into a cell never ran
     assert "ошибок — 3" in page.locator(".verdict").inner_text()
 
+    assert "после первого скачивания — через 10 мин" in page.locator("[data-retention]").inner_text()
     marked = download(page, "Книга с отмеченными ошибками: Заявка школы — замечания.xlsx", tmp_path / "saved")
+    # the first download leaves 10 minutes for the rest: the page says so at once
+    assert page.locator("[data-retention]").inner_text() == ("Первый файл скачан: остальные файлы будут удалены с "
+                                                             "сервера через 10 мин. Скачайте сразу всё, что нужно.")
     assert marked.name == "Заявка школы — замечания.xlsx"
     wb = openpyxl.load_workbook(marked)
     assert wb.sheetnames[0] == "Замечания"

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -253,15 +255,24 @@ class Server:
     def _message(self, status: int, title: str, message: str) -> Response:
         return self._render("message.html", status, title=title, message=message)
 
-    async def _not_found(self, _request: Request, _exc: Exception) -> Response:
+    async def _not_found(self, request: Request, _exc: Exception) -> Response:
+        found = re.match(r"/job/([^/]+)", request.url.path)
+        reason = self.jobs.why_gone(found.group(1)) if found else None
+        if reason is not None:
+            return self._message(404, "Результаты удалены", f"Этой работы на сервере больше нет: {reason}. "
+                                 "Загрузите книги ещё раз.")
         return self._message(404, "Страница не найдена",
-                     "Такой страницы нет, или результаты уже удалены с сервера (они хранятся "
-                     f"{_minutes(self.settings.retention_minutes)}). Загрузите книги ещё раз.")
+                     "Такой страницы нет, или результаты уже удалены с сервера: они хранятся "
+                     f"{_minutes(self.settings.retention_minutes)} после загрузки, а результаты проверки книг "
+                     f"школы — {_minutes(min(self.settings.grace_minutes, self.settings.retention_minutes))} после первого "
+                     "скачивания. "
+                     "Загрузите книги ещё раз.")
 
     # --- pages --------------------------------------------------------------------------------------------------
 
     def _render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("retention", _minutes(self.settings.retention_minutes))
+        context.setdefault("grace", _minutes(min(self.settings.grace_minutes, self.settings.retention_minutes)))
         context.setdefault("limits", self.settings.limits)
         return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
 
@@ -370,9 +381,9 @@ class Server:
     async def job_page(self, request: Request) -> Response:
         job = self._job(request)
         summary = job.result if isinstance(job.result, Summary) else None
-        left = max(0, int((job.expires - time.time()) // 60))
+        left = max(1, math.ceil((job.expires - time.time()) / 60))
         return self._render("job.html", job=job, state=job.status(), summary=summary, State=State,
-                            minutes_left=left)
+                            minutes_left=left, shortened=self.jobs.shortened(job))
 
     async def job_status(self, request: Request) -> Response:
         return JSONResponse(self._job(request).status())

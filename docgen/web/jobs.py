@@ -2,8 +2,10 @@
 
 A job's id is the only handle on it (a long random string in the URL, so a page survives a reload and nobody
 guesses another school's job).  Its folder holds the uploaded workbooks and everything made from them; the folder
-is deleted when the retention time has passed, soon after the first download (a short grace period lets the user
-click the other links), when the user deletes it, and when the server stops.  Nothing here logs a file name.
+is deleted when the retention time has passed, soon after the first download of a school's job (a short grace
+period lets the user click the other links; a methodologist's desk job keeps its full time, she works through its
+files for a while), when the user deletes it, and when the server stops.  Why a job is gone is remembered for a
+while, so its page says so truthfully instead of guessing.  Nothing here logs a file name.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -66,6 +69,7 @@ class Job:
     result: Any = None  # what the page shows: built by the job's work
     options: dict[str, Any] = field(default_factory=dict)
     seen: float = 0.0  # when its page or status was last asked for: a school's job nobody follows is dropped
+    first_download: float | None = None  # when a file was first downloaded: a school's job then ends soon
     cancel: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -103,6 +107,7 @@ class JobStore:
         self.abandon = abandon
         self.grace = min(grace, retention)
         self.jobs: dict[str, Job] = {}
+        self.gone: OrderedDict[str, str] = OrderedDict()  # id → why its files were deleted (the latest ones)
         self.lock = threading.Lock()
         self.executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="docgen-job")
         self.stopped = threading.Event()
@@ -156,14 +161,44 @@ class JobStore:
         self.executor.submit(run)
 
     def downloaded(self, job: Job) -> None:
-        """Shorten the job's life to the grace period after its first download."""
+        """Shorten a school's job's life to the grace period after its first download (a desk job keeps its own)."""
+        now = time.time()
         with job.lock:
-            job.expires = min(job.expires, time.time() + self.grace)
+            if job.first_download is None:
+                job.first_download = now
+                if job.kind == "check":
+                    job.expires = min(job.expires, now + self.grace)
+
+    def shortened(self, job: Job) -> bool:
+        """Tell whether the job ends by the grace period after its first download rather than by the retention."""
+        return job.first_download is not None and job.expires < job.created + self.retention
+
+    def why_gone(self, job_id: str) -> str | None:
+        """Say why a job's files were deleted, if this server deleted them recently."""
+        with self.lock:
+            reason = self.gone.get(job_id)
+            job = self.jobs.get(job_id)
+        if reason is None and job is not None and job.expires <= time.time():
+            reason = self._reason(job)
+        return reason
+
+    def _reason(self, job: Job) -> str:
+        if self.shortened(job):
+            return (f"результаты удалены через {_minutes(self.grace)} после первого скачивания — так мало "
+                    "хранится то, что уже скачали")
+        return f"результаты хранятся {_minutes(self.retention)} после загрузки, этот срок прошёл"
+
+    def _forget(self, job: Job, reason: str) -> None:
+        """Drop a job from the live ones, remembering why (called with the lock held)."""
+        self.jobs.pop(job.id, None)
+        self.gone[job.id] = reason
+        while len(self.gone) > 10000:
+            self.gone.popitem(last=False)
 
     def delete(self, job: Job) -> None:
         job.cancel.set()
         with self.lock:
-            self.jobs.pop(job.id, None)
+            self._forget(job, "результаты удалены по кнопке «Удалить мои файлы сейчас»")
         if job.finished or job.state is State.QUEUED:
             remove_tree(job.folder)
         # a running job's folder is removed by the sweeper once the work has unwound
@@ -178,11 +213,12 @@ class JobStore:
                 if job.kind == "check" and not job.finished and now - job.seen > self.abandon:
                     job.cancel.set()
                     job.expires = min(job.expires, now)
+                    self.gone[job.id] = "работа остановлена: страницу закрыли, не дождавшись результата"
             expired = [job for job in self.jobs.values() if job.expires <= now]
             for job in expired:
                 job.cancel.set()
                 if job.finished or job.state is State.QUEUED:
-                    del self.jobs[job.id]
+                    self._forget(job, self.gone.get(job.id) or self._reason(job))
             known = set(self.jobs)
         removed = 0
         for folder in self.root.iterdir() if self.root.is_dir() else ():
@@ -205,3 +241,12 @@ class JobStore:
         with self.lock:
             self.jobs.clear()
         remove_tree(self.root)
+
+
+def _minutes(seconds: float) -> str:
+    """Say a span as a person would: «10 минут», «1 час», «2 ч»."""
+    minutes = round(seconds / 60)
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return "1 час" if hours == 1 else f"{hours} ч"
+    return f"{minutes} мин"

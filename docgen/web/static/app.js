@@ -47,6 +47,14 @@
     });
   }
 
+  // A school's first download shortens what is left of its job's life: say so at once, not at the next reload.
+  const retention = document.querySelector("[data-retention][data-after-download]");
+  if (retention) {
+    for (const link of document.querySelectorAll("a[download]")) {
+      link.addEventListener("click", function () { retention.textContent = retention.dataset.afterDownload; });
+    }
+  }
+
   // A job page follows its job and reloads itself when the job is finished.
   const job = document.querySelector("[data-job]");
   if (job && ["queued", "running"].includes(job.dataset.state)) {
