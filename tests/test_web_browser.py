@@ -165,6 +165,27 @@ def test_school_sees_every_problem_and_gets_the_marked_workbook(live: Callable[.
     assert draft.name == f"ПРОЕКТ — {PAPER}.docx" and draft.stat().st_size > 0
 
 
+def test_typed_values_are_never_broken_inside_a_date(live: Callable[..., Live], page: object, tmp_path: Path) -> None:
+    """On a school's narrow window the «Введено» column keeps «31.02.2024» and an e-mail whole."""
+    wb = openpyxl.load_workbook(EXAMPLE)
+    wb["Дорожная карта"]["D7"] = "31.02.2024"
+    wb["Заявка"]["B9"] = "zam-direktora.po-uvr(at)school56.example"
+    path = tmp_path / "даты.xlsx"
+    wb.save(path)
+    site = live()
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(site.url + "/")
+    page.set_input_files("#files", str(path))
+    page.get_by_role("button", name="Проверить и сделать документы").click()
+    page.get_by_role("heading", name="Результат проверки").wait_for()
+    lines = page.evaluate("""() => [...document.querySelectorAll("table.problems td.value")].map(td => {
+        const range = document.createRange(); range.selectNodeContents(td);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        return [td.textContent, tops.size]; })""")
+    shown = dict(lines)
+    assert shown["31.02.2024"] == 1 and shown["zam-direktora.po-uvr(at)school56.example"] == 1
+
+
 def test_drag_and_drop_several_workbooks(live: Callable[..., Live], page: object, tmp_path: Path) -> None:
     site = live()
     page.goto(site.url + "/")

@@ -13,6 +13,7 @@ in the shared pool meanwhile.
 
 from __future__ import annotations
 
+import re
 import threading
 import zipfile
 from collections.abc import Callable, Sequence
@@ -49,6 +50,15 @@ class Row:
     value: str
     message: str
     rule: str
+
+    @property
+    def words(self) -> list[tuple[str, bool]]:
+        """Split the typed value for the page: (text, kept whole); a date, an e-mail, a number never break inside.
+
+        A browser breaks a line after a hyphen («zam- / direktora@…» reads as a hyphenated word) and, in a narrow
+        column, inside a word; a word up to 40 characters is kept on one line, a longer one may still wrap.
+        """
+        return [(part, not part.isspace() and len(part) <= 40) for part in re.split(r"(\s+)", self.value) if part]
 
 
 @dataclass
