@@ -699,6 +699,28 @@ def archive(*, workbooks: tuple[Path, ...], target: Path, force: bool, workers: 
 # --- docgen serve (the web page; kept in one block: issue-13) -------------------------------------------------
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARD = ("0.0.0.0", "::", "")  # every address of the machine: no one can open a link with it
+
+
+def site_links(host: str, port: int, token: str | None) -> list[str]:
+    """Return the links to send to schools: for a wildcard host, the machine's own name and network address."""
+    import socket  # noqa: PLC0415 - only for this command
+
+    names = [host]
+    if host in WILDCARD:
+        names = []
+        try:
+            # a UDP «connect» sends nothing: it only picks the address the machine would use to reach the network
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("10.255.255.255", 1))
+                names.append(probe.getsockname()[0])
+        except OSError:
+            pass
+        names += [socket.getfqdn(), socket.gethostname()]
+        names = [n for i, n in enumerate(names) if n and n not in names[:i] and n not in (*WILDCARD, *LOOPBACK)
+                 and not n.startswith("127.")] or ["АДРЕС-СЕРВЕРА"]
+    query = f"?token={token}" if token else ""
+    return [f"http://{f'[{name}]' if ':' in name else name}:{port}/{query}" for name in names]
 
 
 @main.command("serve")
@@ -738,10 +760,16 @@ def serve(*, host: str, port: int, token: str | None, open_access: bool, keep_mi
         raise click.BadParameter("ключ доступа должен быть не короче 16 символов", param_hint="--token")
     server = create_app(Settings(token=token, retention_minutes=keep_minutes, max_files=max_files, max_upload_mb=max_mb,
                                  workers=workers, timeout=timeout))
-    shown = f"[{host}]" if ":" in host else host
-    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    click.echo(f"Сайт docgen: {address}")
-    click.echo(f"Книги и документы хранятся {keep_minutes:g} мин. Остановить: Ctrl+C.")
+    links = site_links(host, port, token)
+    if host in WILDCARD:
+        click.echo("Сайт docgen слушает все адреса этого компьютера. Ссылка для школ — одна из этих (если в сети "
+                   "сервер зовут иначе, подставьте его имя или адрес):")
+        for link in links:
+            click.echo(f"  {link}")
+    else:
+        click.echo(f"Сайт docgen: {links[0]}")
+    click.echo(f"Книги и документы хранятся {keep_minutes:g} мин после загрузки, проверка книг школы — 10 мин после "
+               "первого скачивания. Остановить: Ctrl+C.")
     try:
         uvicorn.run(server.app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
     finally:

@@ -449,6 +449,21 @@ def test_cli_refuses_open_host_without_token_or_flag() -> None:
     assert short.exit_code == 2 and "не короче 16 символов" in short.output
 
 
+def test_a_server_on_every_address_prints_links_a_school_can_open() -> None:
+    """«--host 0.0.0.0» printed «http://0.0.0.0:8000/…», which opens on no school's computer."""
+    import socket
+
+    from docgen.cli import site_links
+
+    links = site_links("0.0.0.0", 8000, "k" * 20)
+    assert links and not any("0.0.0.0" in link or "127." in link or "localhost" in link for link in links)
+    assert all(link.startswith("http://") and link.endswith(":8000/?token=" + "k" * 20) for link in links)
+    assert any(socket.gethostname() in link for link in links) or links == [
+        f"http://АДРЕС-СЕРВЕРА:8000/?token={'k' * 20}"]
+    assert site_links("127.0.0.1", 8000, None) == ["http://127.0.0.1:8000/"]
+    assert site_links("::1", 8000, None) == ["http://[::1]:8000/"]
+
+
 # --- jobs: lifetime, cancel, delete, logs -----------------------------------------------------------------------
 
 

@@ -261,12 +261,11 @@ class Server:
         if reason is not None:
             return self._message(404, "Результаты удалены", f"Этой работы на сервере больше нет: {reason}. "
                                  "Загрузите книги ещё раз.")
+        grace = min(self.settings.grace_minutes, self.settings.retention_minutes)
         return self._message(404, "Страница не найдена",
                      "Такой страницы нет, или результаты уже удалены с сервера: они хранятся "
                      f"{_minutes(self.settings.retention_minutes)} после загрузки, а результаты проверки книг "
-                     f"школы — {_minutes(min(self.settings.grace_minutes, self.settings.retention_minutes))} после первого "
-                     "скачивания. "
-                     "Загрузите книги ещё раз.")
+                     f"школы — {_minutes(grace)} после первого скачивания. Загрузите книги ещё раз.")
 
     # --- pages --------------------------------------------------------------------------------------------------
 
