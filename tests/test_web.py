@@ -248,7 +248,8 @@ def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
     page = client.get(location).text
     text = text_of(page)
     assert "Заявка 56.xlsx" in text and "Отчет.xlsx" in text
-    assert "файл «readme.txt» — не книга Excel, пропущен" in text
+    assert ("файл «readme.txt» — не книга Excel (.xlsx, .xlsm, .xls), не таблица Calc (.ods) и не архив .zip, "
+            "пропущен") in text
     assert "Книг: 2; без ошибок: 2" in text
     # the report's deadline is counted from today, as `docgen check` counts it: long past for the example
     assert "срок сдачи отчёта прошёл 14.01.2024: просрочено на" in text
@@ -414,9 +415,27 @@ def test_size_limit_is_russian(make_server: Callable[..., tuple[Server, TestClie
 
 def test_nothing_chosen_or_nothing_usable(client: TestClient) -> None:
     assert "Выберите книги Excel" in client.post("/check", data={"x": "1"}).text
-    refused = client.post("/check", files=[("files", ("письмо.docx", b"PK"))])
+    refused = client.post("/check", files=[("files", ("заявка.docx", b"PK")), ("files", ("книга.xlsb", b"PK")),
+                                           ("files", ("фото.jpg", b"x"))])
     assert refused.status_code == 400
-    assert "Не загружено ни одной книги Excel (.xlsx). Файл «письмо.docx»: не книга Excel" in refused.text
+    text = text_of(refused.text)
+    assert ("Не загружено ни одной книги Excel или Calc. Файл «заявка.docx»: это документ Word, а нужна книга "
+            "Excel, из которой он сделан (.xlsx, .xlsm, .xls или .ods), пропущен") in text
+    assert "Файл «книга.xlsb»: формат .xlsb (двоичная книга Excel) не читается; сохраните книгу в Excel как" in text
+    assert ("Файл «фото.jpg»: не книга Excel (.xlsx, .xlsm, .xls), не таблица Calc (.ods) и не архив .zip, "
+            "пропущен") in text
+
+
+def test_the_file_chooser_offers_every_format_the_reader_takes(client: TestClient) -> None:
+    """A Windows «Открыть» dialog lists only the accepted kinds: .xlsm from МойОфис and .ods from Calc among them."""
+    from docgen.loader import WORKBOOK_SUFFIXES
+
+    for url in ("/", "/desk"):
+        accept = re.search(r'<input type="file"[^>]* accept="([^"]+)"', client.get(url).text)
+        assert accept is not None
+        offered = accept.group(1).split(",")
+        assert {".xlsx", ".xlsm", ".xls", ".ods", ".zip"} <= set(offered)
+        assert set(WORKBOOK_SUFFIXES) <= set(offered) and ".xlsb" not in offered
 
 
 # --- access -----------------------------------------------------------------------------------------------------

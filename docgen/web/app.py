@@ -47,7 +47,7 @@ from docgen.pdf import PdfConverter
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import SPECS
 from docgen.web.jobs import Job, JobStore, State
-from docgen.web.uploads import Limits, UploadRefused, save_uploads
+from docgen.web.uploads import ACCEPT, Limits, UploadRefused, save_uploads
 from docgen.web.work import LIBRARY, Converters, Summary, run_check, run_desk
 
 TOKEN_ENV = "DOCGEN_TOKEN"
@@ -273,6 +273,7 @@ class Server:
         context.setdefault("retention", _minutes(self.settings.retention_minutes))
         context.setdefault("grace", _minutes(min(self.settings.grace_minutes, self.settings.retention_minutes)))
         context.setdefault("limits", self.settings.limits)
+        context.setdefault("accept", ACCEPT)
         return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
 
     @staticmethod
@@ -321,8 +322,8 @@ class Server:
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
                 options = {key: form.get(key) == "on" for key in ("papers", "archive", "order")}
                 if not uploads:
-                    return None, self._render("message.html", 400, title="Файлы не выбраны",
-                                              message="Выберите книги Excel (.xlsx) или архив .zip с ними.")
+                    chosen = "Выберите книги Excel (.xlsx, .xlsm, .xls), таблицы Calc (.ods) или архив .zip с ними."
+                    return None, self._render("message.html", 400, title="Файлы не выбраны", message=chosen)
                 job = self.jobs.create(kind)
                 job.options = options
                 inbox = job.folder / "книги"

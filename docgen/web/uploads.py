@@ -23,10 +23,25 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from docgen.loader import MAX_FILE_BYTES
+from docgen.loader import MAX_FILE_BYTES, WORKBOOK_SUFFIXES
 from docgen.output import safe_file_name
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # what the loader reads
+# The file chooser offers what the loader reads (a Windows «Открыть» dialog lists only these), and .zip.
+ACCEPT = ",".join((*WORKBOOK_SUFFIXES, ".zip", "application/zip",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   "application/vnd.ms-excel.sheet.macroEnabled.12", "application/vnd.ms-excel",
+                   "application/vnd.oasis.opendocument.spreadsheet"))
+# what people upload by mistake instead of the workbook, and what to say about it
+MISTAKES = {
+    **dict.fromkeys((".docx", ".doc", ".odt", ".rtf"), "это документ Word, а нужна книга Excel, из которой он сделан "
+                                                       "(.xlsx, .xlsm, .xls или .ods)"),
+    ".pdf": "это PDF, а нужна книга Excel, из которой он сделан (.xlsx, .xlsm, .xls или .ods)",
+    ".xlsb": "формат .xlsb (двоичная книга Excel) не читается; сохраните книгу в Excel как «Книга Excel (.xlsx)»",
+    ".csv": "это таблица CSV, а нужна книга Excel с листами (.xlsx, .xlsm, .xls или .ods)",
+    ".rar": "архив .rar не открывается; упакуйте книги в .zip («Отправить → Сжатая ZIP-папка»)",
+    ".7z": "архив .7z не открывается; упакуйте книги в .zip («Отправить → Сжатая ZIP-папка»)",
+}
+NOT_A_WORKBOOK = "не книга Excel (.xlsx, .xlsm, .xls), не таблица Calc (.ods) и не архив .zip"
 UTF8_FLAG = 0x800
 UNICODE_PATH = 0x7075  # Info-ZIP Unicode Path extra field: version 1, CRC-32 of the header's name, the UTF-8 name
 CHUNK = 1 << 20
@@ -179,7 +194,7 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
                     if info.is_dir() or member.startswith("__MACOSX/") or leaf.startswith(("~$", ".")):
                         continue
                     if not leaf.lower().endswith(WORKBOOK_SUFFIXES):
-                        saved.notes.append(f"Архив «{name}»: файл «{leaf}» — не книга Excel, пропущен")
+                        saved.notes.append(f"Архив «{name}»: файл «{leaf}» — {_what(leaf)}, пропущен")
                         continue
                     if info.file_size > limits.max_workbook_bytes:
                         saved.notes.append(f"Архив «{name}»: файл «{leaf}» {too_big}")
@@ -197,11 +212,16 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
         elif name.lower().endswith(WORKBOOK_SUFFIXES):
             take(raw_name, stream)
         elif name:
-            saved.notes.append(f"Файл «{name}»: не книга Excel (.xlsx) и не архив .zip, пропущен")
+            saved.notes.append(f"Файл «{name}»: {_what(name)}, пропущен")
     if not saved.workbooks:
         reasons = " ".join(saved.notes)
-        raise UploadRefused("Не загружено ни одной книги Excel (.xlsx)." + (f" {reasons}" if reasons else ""))
+        raise UploadRefused("Не загружено ни одной книги Excel или Calc." + (f" {reasons}" if reasons else ""))
     return saved
+
+
+def _what(name: str) -> str:
+    """Say what a file that is not a workbook is, and what to upload instead."""
+    return MISTAKES.get(PurePosixPath(name).suffix.lower(), NOT_A_WORKBOOK)
 
 
 def remove_tree(folder: Path) -> None:
