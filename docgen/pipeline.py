@@ -110,6 +110,7 @@ class _Prepared:
     error: DocgenError | None = None
     kind: str | None = None
     identity: tuple[str, date | None, str] | None = None  # not the model: a batch keeps only what it reports
+    organization: str = ""  # who the paper is of (a school's full name): two versions of one paper share it
 
 
 _RENDERERS: dict[tuple[str, str, int], Renderer] = {}
@@ -152,6 +153,8 @@ def _prepare(task: _Task) -> _Prepared:
             else:
                 paper = loaded.model
         done.kind, done.identity = paper.kind, paper.identity()
+        org = getattr(paper, "org", None)
+        done.organization = str(getattr(org, "full_name", "") or "|".join(map(str, done.identity)))
         renderer = _renderer(paper.kind, task.template)
         forms: list[Form] = []
         for variant in paper.variants():
@@ -236,10 +239,11 @@ def render_many(
 ) -> list[Outcome]:
     """Render every workbook in `sources` into `out_dir`; never raise for one workbook's failure.
 
-    Two workbooks that give the same document (one organization's two versions of a заявка, or two organizations
-    with one short name) both get their papers: the later one's named «… (2)», with a warning that says so; with
-    `number_twins` off (an archive keeps one document each), the later one fails with that clash instead.  A file
-    named twice always fails the second time.
+    Two workbooks of one organization (the same full name) that give the same document — an old and a corrected
+    заявка — both get their papers: the later one's named «… (2)», with a warning that says so; with `number_twins`
+    off (an archive keeps one document each) the later one fails with that clash instead, as it does when the two
+    are different organizations under one short name, when the earlier one's files were reused unread, and when a
+    file is named twice.
 
     With `draft`, papers are made despite errors where the workbook allows it (a wrong text becomes a line to fill
     in, a broken table row is left out), marked «ПРОЕКТ» on every page, their open problems listed after the text,
@@ -406,6 +410,7 @@ def _run(
         prepared = {p.index: p for p in _prepare_all(tasks, workers or os.cpu_count() or 1, progress)}
         # A reused workbook's files are already there under their names: a changed workbook that now gives one of
         # them (a school took another's short name) clashes with it, whatever their order.
+        owners: dict[str, str] = {}  # stem → the organization of the workbook that took it (not known if reused)
         taken: dict[str, Path] = {stem: o.source for o in reversed(outcomes) if o.reused for stem in o.documents}
         ready: list[_Prepared] = []
         for index, outcome in enumerate(outcomes):
@@ -418,7 +423,11 @@ def _run(
                 outcome.error = item.error
                 continue
             clash = next((stem for stem in item.stems if stem in taken), None)
-            if clash is not None and (not number_twins or _same_file(taken[clash], item.source)):
+            # Numbered only when the two are surely versions of one organization's paper; another organization
+            # under the same short name (or a workbook whose files were reused, so unread) is refused as before.
+            twin = (clash is not None and number_twins and not _same_file(taken[clash], item.source)
+                    and owners.get(clash) == item.organization)
+            if clash is not None and not twin:
                 outcome.error = OutputError(out_dir / clash, f"то же имя файла получается из «{taken[clash].name}»; "
                                                              "краткие наименования организаций должны различаться")
                 continue
@@ -428,9 +437,9 @@ def _run(
                 outcome.warnings.append(
                     f"[предупреждение] та же организация и тот же документ, что в книге «{taken[clash].name}»: "
                     f"документы этой книги названы «{item.stems[0]}», чтобы не заменить сделанные по той. Если это "
-                    "две версии одной книги, подписывайте документ исправленной; если организации разные, их "
-                    "краткие наименования должны различаться")
+                    "две версии одной книги, подписывайте документ исправленной")
             taken.update(dict.fromkeys(item.stems, item.source))
+            owners.update(dict.fromkeys(item.stems, item.organization))
             ready.append(item)
         pdf_errors: dict[Path, str | None] = {}
         fatal: DocgenError | None = None
