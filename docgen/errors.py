@@ -4,7 +4,7 @@ The tree::
 
     DocgenError                      anything docgen reports to a user; exit code 1 or 2
     ├── InputError                   the user's workbook is unusable
-    │   ├── WorkbookFileError        not an .xlsx at all: .xls, .ods, lock file, encrypted, corrupt, too big
+    │   ├── WorkbookFileError        not a readable workbook: .xlsb, lock file, encrypted, corrupt, too big
     │   └── WorkbookInvalidError     an .xlsx whose content breaks rules: carries every Problem at once
     ├── TemplateError                a .docx template cannot be used
     │   └── TemplateContractError    the template names a value the model does not have

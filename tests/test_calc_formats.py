@@ -116,3 +116,23 @@ def convert(source: Path, suffix: str, folder: Path) -> Path:
     made = folder / f"{source.stem}.{suffix}"
     assert made.exists()
     return made
+
+
+def test_the_web_page_checks_ods_and_xls_uploads(calc_copies: dict[str, Path], tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from docgen.web.app import Settings, create_app
+    from tests.conftest import FakeConverter
+    from tests.test_web import text_of, upload
+
+    server = create_app(Settings(work_dir=tmp_path / "work"), converters=lambda pdfa, cancelled: FakeConverter())
+    try:
+        client = TestClient(server.app)
+        name = "Заявка МАОУ гимназия № 56"
+        location = upload(client, [(f"{name}.{suffix}", (calc_copies[suffix] / f"{name}.{suffix}").read_bytes())
+                                   for suffix in FORMATS])
+        text = text_of(client.get(location).text)
+        assert "Книг: 2; без ошибок: 2" in text, text
+        assert f"{name}.ods" in text and f"{name}.xls" in text
+    finally:
+        server.close()
