@@ -54,6 +54,8 @@ class Loaded:
     data: dict[str, Any] = field(default_factory=dict)
     # the model for a draft: `model` when valid, else one with blanks where values are wrong (None if impossible)
     draft: Paper | None = None
+    # the table rows the draft leaves out, one line each, for its list of open problems
+    draft_dropped: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -746,8 +748,25 @@ def _read(path: Path, book: Workbook, spec: WorkbookSpec, today: date | None) ->
                 rows = ", ".join(str(reader.row_of(str(loc[0]), i)) for i in dropped)
                 message += f" (без учёта строк с ошибками: {rows})"
             problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
-    return Loaded(path, spec, model, _in_sheet_order(problems, spec), data=data,
-                  draft=partial.model if partial is not None else None)
+    problems = _in_sheet_order(problems, spec)
+    dropped = _dropped_rows(partial, spec, reader, problems) if partial is not None and model is None else []
+    return Loaded(path, spec, model, problems, data=data, draft=partial.model if partial is not None else None,
+                  draft_dropped=dropped)
+
+
+def _dropped_rows(partial: _Partial, spec: WorkbookSpec, reader: _Reader, problems: list[Problem]) -> list[str]:
+    """Say which table rows a draft leaves out and why: the draft is compared row by row with the workbook."""
+    lines: list[str] = []
+    for table in spec.tables:
+        for index in partial.dropped.get(table.key, []):
+            row = reader.row_of(table.key, index)
+            why = [p.where for p in problems if p.is_error and p.where and p.where.sheet == table.name
+                   and p.where.row == row and p.where.column]
+            cause = "; ".join(f"ошибка в столбце {w.column}" + (f" («{w.header}»)" if w.header else "")
+                              for w in why if w is not None)
+            lines.append(f"Лист «{table.name}», строка {row}: строка в проект не вошла"
+                         + (f" — {cause}" if cause else "") + "; исправьте её в книге")
+    return lines
 
 
 def _hidden_sheets(book: Workbook, spec: WorkbookSpec) -> list[Problem]:

@@ -147,6 +147,8 @@ def _prepare(task: _Task) -> _Prepared:
                 paper = loaded.draft
                 open_problems = [f"[{p.severity.value}] {p}" for p in loaded.problems
                                  if p.severity is not Severity.INFO]
+                # a row left out must be said, or the author thinks the event was lost
+                open_problems += [f"[{Severity.ERROR.value}] {line}" for line in loaded.draft_dropped]
                 done.warnings = [f"[{p.severity.value}] {p}" for p in loaded.problems]
             elif loaded.model is None or loaded.errors:
                 raise WorkbookInvalidError(task.source, loaded.problems)

@@ -157,6 +157,19 @@ def test_draft_is_made_despite_errors_and_marked(edited: Edited, tmp_path: Path)
     assert BLANK in paper and "нет почты" not in paper  # the wrong e-mail is a line to fill in
 
 
+def test_draft_says_which_table_rows_it_left_out(edited: Edited, tmp_path: Path) -> None:
+    """A roadmap row with a date no one can read is not in the draft: the open problems say so, row by row."""
+    source = edited(lambda wb: wb[ROADMAP].__setitem__("D3", "когда-то в 2024"))
+    [draft] = render_many([source], tmp_path, formats=("docx",), workers=1, draft=True)
+    assert draft.error is None, draft.error
+    doc = Document(str(draft.written[0]))
+    body = [p.text for p in doc.paragraphs]
+    tail = [line.split(". ", 1)[-1] for line in body[body.index("Замечания, не устранённые в проекте"):]]
+    assert ("[ошибка] Лист «Дорожная карта», строка 3: строка в проект не вошла — ошибка в столбце D («Сроки "
+            "проведения»); исправьте её в книге") in tail
+    assert sum("в проект не вошла" in line for line in tail) == 1
+
+
 def test_cli_check_annotate_and_calls(edited: Edited, tmp_path: Path) -> None:
     source = edited(both_kinds)
     result = run("check", str(source), "--annotate", str(tmp_path / "копии"), "--calls", str(tmp_path / "звонки.xlsx"))
