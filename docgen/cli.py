@@ -643,6 +643,8 @@ def registry(folder: Path, out_dir: Path, title: str | None, formed: date | None
         click.echo(broken.message, err=True)
     for repeat in made.collected.repeats:
         click.echo(f"[предупреждение] {repeat.message}", err=True)
+    if made.collected.mixed:
+        click.echo(f"[предупреждение] {made.collected.mixed}", err=True)
     if made.pdf_note:
         click.echo(made.pdf_note, err=True)
     if made.pdf_error:

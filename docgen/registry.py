@@ -53,7 +53,7 @@ from docgen.profiles import DEFAULT_PROFILE
 from docgen.render import Renderer, normalize_docx, template_path
 from docgen.schema import SPECS
 from docgen.spreadsheet import open_workbook, sheet_names
-from docgen.text import NBSP, clean_cell_text, format_date, tie_numbers
+from docgen.text import NBSP, clean_cell_text, format_date, plural, tie_numbers
 
 TITLE = "Реестр заявок на присвоение статуса стажировочной площадки"
 SITE_TITLE = "Реестр стажировочных площадок"
@@ -91,6 +91,8 @@ class Entry(Model):
     valid: bool
     repeat_of: str = ""  # a valid заявка of an organization whose newer заявка (this source) is published instead
     remarks: list[str] = Field(default_factory=list)  # «[ошибка] Лист …: …», one per problem
+    # a broken заявка on the paper: «Не прошла проверку: 5 ошибок …» with the first two, not every cell's message
+    summary: str = ""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -134,7 +136,7 @@ class Entry(Model):
         """The remarks cell of the paper, which has no column for the file: a broken row names its workbook."""
         if self.valid and not self.repeat_of:
             return self.remarks_text or "—"
-        return f"Файл «{self.source}»:\n{self.remarks_text}"
+        return f"Файл «{self.source}»:\n{self.summary or self.remarks_text}"
 
 
 class Registry(Model):
@@ -208,6 +210,7 @@ class Collected:
     skipped: list[Skipped] = field(default_factory=list)
     broken: list[Broken] = field(default_factory=list)
     repeats: list[Repeat] = field(default_factory=list)
+    mixed: str = ""  # заявки of several municipalities in one folder: the warning for the clerk
 
 
 def _remark(problem: Problem) -> str:
@@ -219,6 +222,44 @@ def _remarks(problems: list[Problem]) -> list[str]:
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if p.severity is Severity.WARNING]
     return [_remark(p) for p in [*errors, *warnings]]
+
+
+SUMMARY_SHOWN = 2
+
+
+def _summary(problems: list[Problem]) -> str:
+    """Say in a few words why a заявка did not pass: how many errors, the first ones by field, where the rest are.
+
+    The paper goes to the department (№ 477, п. 5): one short cell per application, «ФИО руководителя — не
+    заполнено; Телефон — введено «12»»; the cell-by-cell list is in the check of the file and in «Кому перезвонить».
+    """
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    if not errors:
+        return ""
+    counts = plural(len(errors), "ошибка", "ошибки", "ошибок")
+    if warnings:
+        counts += ", " + plural(len(warnings), "предупреждение", "предупреждения", "предупреждений")
+    first = []
+    for problem in errors[:SUMMARY_SHOWN]:
+        where = problem.where
+        place = where.header if where and where.header else where.sheet if where else ""
+        what = problem.message.split("; ", 1)[0]  # «не заполнено», «введено «12»»: the rest is in the check
+        first.append(f"{place} — {what}" if place else what)
+    listed = "; ".join(first) + ("; …" if len(errors) > SUMMARY_SHOWN else ".")
+    return f"Не прошла проверку: {counts}. {listed} Все замечания — в проверке файла и в списке «Кому перезвонить»."
+
+
+def _without_blanks(entry: Entry) -> Entry:
+    """Drop a draft's «________» from an entry: the registry shows what could be read, not lines to fill in."""
+    def clean(value: str) -> str:
+        return re.sub(r"_{4,}", "", value).strip(" ,")
+
+    fields = ("short_name", "full_name", "topic", "term", "responsible", "phone", "email", "order_term")
+    update: dict[str, object] = {name: clean(getattr(entry, name)) for name in fields}
+    update["site"] = clean(entry.site) if entry.site else None
+    update["products"] = [p for p in entry.products if "____" not in p]
+    return entry.model_copy(update=update)
 
 
 def _plain(text: str) -> str:
@@ -366,11 +407,16 @@ def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
         valid = isinstance(model, Application) and not loaded.errors
         if isinstance(model, Application):
             entry = _entry_of(model, number, source, loaded.problems, valid=valid)
+        elif isinstance(loaded.draft, Application):
+            # every value that could be read stays: whose заявка it is, whom to call, what they plan
+            entry = _without_blanks(_entry_of(loaded.draft, number, source, loaded.problems, valid=False))
         else:
             salvaged = _salvage(path)
             entry = Entry(number=number, short_name=salvaged.get("org.short_name", ""),
                           full_name=salvaged.get("org.full_name", ""), topic=salvaged.get("topic", ""),
                           source=source, valid=False, remarks=_remarks(loaded.problems))
+        if not valid:
+            entry = entry.model_copy(update={"summary": _summary(loaded.problems)})
         result.entries.append(entry)
         if not valid:
             errors = [p for p in loaded.problems if p.is_error]
@@ -379,7 +425,29 @@ def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
             lines += [f"  • {p}" for p in errors]
             result.broken.append(Broken(path, "\n".join(lines)))
     _mark_repeats(result, folder)
+    result.mixed = _mixed(result.entries)
     return result
+
+
+def _mixed(entries: list[Entry]) -> str:
+    """Warn when one folder holds заявки of several municipalities: each one's methodologist makes her own registry.
+
+    The registry is still made (the paper has a column for the municipality), but its title names none, the page
+    for the website mixes them and the next order's workbook lists the sites of one municipality only.
+    """
+    by_place: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.municipality:
+            by_place.setdefault(entry.municipality, []).append(entry.source)
+    if len(by_place) < 2:
+        return ""
+    parts = []
+    for place, sources in sorted(by_place.items(), key=lambda item: -len(item[1])):
+        shown = ", ".join(f"«{s}»" for s in sources[:3]) + (", …" if len(sources) > 3 else "")
+        parts.append(f"{place} — {plural(len(sources), 'заявка', 'заявки', 'заявок')} ({shown})")
+    return ("В папке заявки разных муниципалитетов: " + "; ".join(parts) + ". Реестр сделан общий (муниципалитет — "
+            "в столбце таблицы), но страница для сайта и книга распоряжения — дело одного муниципалитета: сделайте "
+            "реестр каждого муниципалитета из отдельной папки.")
 
 
 def _newness(entry: Entry, folder: Path) -> tuple[date, float]:
@@ -521,7 +589,8 @@ def to_xlsx(registry: Registry) -> bytes:
     ws.oddFooter.right.text = "Страница &P из &N"
 
     about = wb.create_sheet("Сведения")
-    facts = [("Реестр", registry.title), ("Муниципалитет", registry.municipality or "—"),
+    places = sorted({e.municipality for e in registry.entries if e.municipality})
+    facts = [("Реестр", registry.title), ("Муниципалитет", registry.municipality or ", ".join(places) or "—"),
              ("Дата формирования", registry.formed_label), ("Всего заявок", registry.total),
              ("Из них с ошибками", registry.broken_count),
              ("Повторные (на страницу не попали)", registry.repeat_count),

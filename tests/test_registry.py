@@ -109,6 +109,10 @@ def test_cli_writes_the_registry_and_reports_broken_workbooks(folder: Path, tmp_
     assert "Лист «Заявка», строка 11, столбец B («Тема стажировки»): не заполнено" in result.output
     assert "Файл «Заявка повреждённая.xlsx»: файл повреждён" in result.output
     assert f"Реестр: заявок — 5, с ошибками — 2; на странице для сайта «{HTML}» — 3." in result.output
+    # Tomsk and Turochak in one folder: made, but said
+    assert ("[предупреждение] В папке заявки разных муниципалитетов: Город Томск — 3 заявки («Заявка МАОУ гимназия "
+            "№ 56.xlsx», «Заявка СОШ 7.xlsx», «Заявка лицей 8.xlsx»); Турочакский район — 1 заявка («турочак/Заявка "
+            "МБОУ Артыбашская СОШ.xlsx»). Реестр сделан общий") in result.output
     assert not [p for p in out.iterdir() if p.name.startswith(".docgen-")]  # the staging folder is gone
 
 
@@ -149,6 +153,11 @@ def test_xlsx_has_a_row_per_workbook_with_the_problems_of_the_broken_one(folder:
     broken = rows["Заявка лицей 8.xlsx"]
     assert broken["Организация (краткое наименование)"] == "МАОУ лицей № 8"  # as typed, to know whose it is
     assert broken["Тема стажировки"] is None
+    # everything else that could be read stays: whom to call, what they plan (issue 12, point 8)
+    assert broken["Ответственный"] == "Е.А. Горбунова, директор"
+    assert broken["Контакты"].splitlines() == ["тел. +7 (3822) 12-34-56", "сайт: https://school56.example.tomsk.ru"]
+    assert len(broken["Планируемый продукт"].splitlines()) == 3
+    assert broken["Сроки"] == "2023–2024, 2024–2025, 2025–2026"
     assert broken["Замечания"].splitlines() == [
         "[ошибка] Лист «Заявка», строка 9, столбец B («E-mail»): введено «почта»; ожидается адрес электронной "
         "почты, например name@school.ru",
@@ -167,7 +176,7 @@ def test_xlsx_has_a_row_per_workbook_with_the_problems_of_the_broken_one(folder:
     assert about["Дата формирования"] == FORMED
     assert about["Всего заявок"] == 5
     assert about["Из них с ошибками"] == 2
-    assert about["Муниципалитет"] == "—"  # two municipalities
+    assert about["Муниципалитет"] == "Город Томск, Турочакский район"  # two: both named
 
 
 @pytest.mark.usefixtures("pdf")
@@ -202,8 +211,11 @@ def test_docx_is_a_landscape_table_with_a_repeated_header(folder: Path, tmp_path
     assert first[5].startswith("Е.А.\u00a0Горбунова, директор\n+7\u00a0(3822)\u00a012\u201134\u201156\n")
     assert first[6] == "—"
     broken = by_number[str(_sources(folder).index("Заявка лицей 8.xlsx") + 1)]
-    assert broken[7].startswith("Файл «Заявка лицей 8.xlsx»:\n[ошибка] Лист «Заявка», строка 9")
-    assert "строка 11, столбец B («Тема стажировки»): не заполнено" in broken[7]
+    # one short cell for the department, not every cell's message; the contacts that could be read
+    assert untypeset(broken[7]).replace("\u00a0", " ") == (
+        "Файл «Заявка лицей 8.xlsx»:\nНе прошла проверку: 2 ошибки. E-mail — введено «почта»; Тема стажировки — не "
+        "заполнено. Все замечания — в проверке файла и в списке «Кому перезвонить».")
+    assert untypeset(broken[6]).replace("\u00a0", " ").startswith("Е.А. Горбунова, директор\n+7 (3822) 12-34-56")
     hostile = by_number[str(_sources(folder).index("Заявка СОШ 7.xlsx") + 1)]
     assert hostile[3] == HOSTILE_TOPIC  # escaped for Word, shown as typed
 

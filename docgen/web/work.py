@@ -350,7 +350,8 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
             if path.name == HTML:
                 summary.registry_html = number
                 summary.registry_page = job.offer(path, path.name, "Открыть страницу для сайта", inline=True)
-        notes = [made.pdf_note, str(made.pdf_error or ""), *(r.message for r in made.collected.repeats)]
+        notes = [made.pdf_note, str(made.pdf_error or ""), *(r.message for r in made.collected.repeats),
+                 made.collected.mixed]
         summary.registry_note = " ".join(n for n in notes if n)
     job.progress("Реестр заявок", 1, 1, 0)
     if job.options.get("papers"):
