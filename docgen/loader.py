@@ -749,9 +749,9 @@ def _read(path: Path, book: Workbook, spec: WorkbookSpec, today: date | None) ->
                 message += f" (без учёта строк с ошибками: {rows})"
             problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
     problems = _in_sheet_order(problems, spec)
-    dropped = _dropped_rows(partial, spec, reader, problems) if partial is not None and model is None else []
+    left_out = _dropped_rows(partial, spec, reader, problems) if partial is not None and model is None else []
     return Loaded(path, spec, model, problems, data=data, draft=partial.model if partial is not None else None,
-                  draft_dropped=dropped)
+                  draft_dropped=left_out)
 
 
 def _dropped_rows(partial: _Partial, spec: WorkbookSpec, reader: _Reader, problems: list[Problem]) -> list[str]:
