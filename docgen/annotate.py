@@ -12,6 +12,7 @@ made from the values read, without the source's formatting, formulas and lists, 
 from __future__ import annotations
 
 import io
+import math
 import warnings
 import zipfile
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.checking import Checked
 from docgen.errors import CellRef, OutputError, Problem, Severity, WorkbookFileError
@@ -43,6 +45,8 @@ LEGEND = {
     Severity.INFO: "сведения — для информации",
 }
 _COMMENT_WIDTH, _COMMENT_HEIGHT = 320, 140  # points: room for two or three lines of a message
+# Columns of «Замечания», in characters: 143 in all, a landscape A4 page at 100 % (fit to width does the rest)
+_WIDTHS = (15, 64, 46, 18)  # «Где» on one line: LibreOffice does not wrap a cell with a link
 OWN_FORMAT = (".xlsx", ".xlsm")  # marked in a copy of the workbook itself; others in an .xlsx made from the values
 
 
@@ -86,6 +90,9 @@ def marked_copy(checked: Checked) -> bytes:
             by_cell.setdefault(cell, []).append(problem)
     for (sheet, coordinate), found in by_cell.items():
         cell = wb[sheet][coordinate]
+        if wb[sheet].row_dimensions[cell.row].hidden:
+            # a hidden row with a problem is shown in the copy: the link of «Замечания» must land on something seen
+            wb[sheet].row_dimensions[cell.row].hidden = False
         worst = min(found, key=lambda p: list(Severity).index(p.severity)).severity
         cell.fill = FILLS[worst]
         text = "\n".join(f"[{p.severity.value}] {p.message}" + (f" ({p.rule})" if p.rule else "") for p in found)
@@ -132,9 +139,10 @@ def _from_values(path: Path) -> openpyxl.Workbook:
 
 
 def _cell(where: CellRef | None, sheets: list[str]) -> tuple[str, str] | None:
-    if where is None or where.row is None or where.column is None or where.sheet not in sheets:
+    """The cell a problem is marked on; a problem about a whole row (a hidden row) is marked on its first cell."""
+    if where is None or where.row is None or where.sheet not in sheets:
         return None
-    return where.sheet, f"{where.column}{where.row}"
+    return where.sheet, f"{where.column or 'A'}{where.row}"
 
 
 def _link(where: CellRef | None, sheets: list[str]) -> str | None:
@@ -152,23 +160,29 @@ def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path, *,
         number += 1
         name = f"{SHEET} {number}"
     ws = wb.create_sheet(name, 0)
-    errors = sum(p.is_error for p in problems)
+    counts = {severity: sum(p.severity is severity for p in problems) for severity in Severity}
     ws.append([f"Замечания к книге «{source.name}»"])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([f"Ошибок — {errors}, предупреждений и сведений — {len(problems) - errors}. "
-               "Ячейки с замечаниями закрашены, текст замечания — в примечании к ячейке."])
+    ws.append([f"Ошибок — {counts[Severity.ERROR]}, предупреждений — {counts[Severity.WARNING]}, сведений — "
+               f"{counts[Severity.INFO]}. Ячейки с замечаниями закрашены, текст замечания — в примечании к ячейке."])
     if rebuilt:
         ws.append([f"Книга сохранена в формате {source.suffix.lower()}: эта копия — книга .xlsx, собранная из "
                    "прочитанных значений, без оформления, формул и списков исходной книги. Исправляйте исходную "
                    f"книгу «{source.name}», а не эту копию."])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for row in range(1, ws.max_row + 1):  # the sentences above the table wrap across its width, not one long line
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_WIDTHS))
+        ws.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row].height = None if row == 1 else 32
     for severity, meaning in LEGEND.items():
         ws.append([severity.value, meaning])
         ws.cell(ws.max_row, 1).fill = FILLS[severity]
     ws.append([])
     ws.append(["Вид", "Где", "Замечание", "Основание"])
-    for cell in ws[ws.max_row]:
+    header = ws.max_row
+    for cell in ws[header]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     if not problems:
         ws.append(["", "", "замечаний нет"])
     for problem in problems:
@@ -180,13 +194,35 @@ def _list_sheet(wb: openpyxl.Workbook, problems: list[Problem], source: Path, *,
         if link is not None:
             ws.cell(row, 2).hyperlink = link
             ws.cell(row, 2).style = "Hyperlink"
-        for column in (2, 3, 4):
+        for column in (1, 2, 3, 4):
             ws.cell(row, column).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCD", (16, 45, 80, 30), strict=True):
+        ws.row_dimensions[row].height = _height(ws, row)
+    for letter, width in zip("ABCD", _WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    # printed to be worked through at the desk: landscape A4, one page wide, the table's header on every page
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header}:{header}"
+    ws.print_options.gridLines = True
+    ws.oddFooter.right.text = "Страница &P из &N"
     wb.active = 0
     for sheet in wb.worksheets:  # only the new first sheet is selected, or Excel opens several as a group
         sheet.sheet_view.tabSelected = sheet is ws
+
+
+def _height(ws: Worksheet, row: int) -> float:
+    """The height of a row whose texts wrap, in points: LibreOffice keeps a written row's height as it is.
+
+    A column holds about its width in Latin characters per line; Cyrillic letters are wider, hence 0.85.
+    """
+    lines = 1
+    for column, width in enumerate(_WIDTHS, start=1):
+        text = str(ws.cell(row, column).value or "")
+        lines = max(lines, sum(max(1, math.ceil(len(part) / (width * 0.85))) for part in text.split("\n")))
+    return 15.0 * lines
 
 
 def _stable(blob: bytes, source: Path) -> bytes:

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from docgen.checking import Checked
 from docgen.errors import Problem, Severity
 from docgen.models import BLANK, PersonName
-from docgen.output import dated_office_file
+from docgen.output import OWN_CATEGORY, dated_office_file
 from docgen.render import normalize_docx
 
 TITLE = "Кому перезвонить"
@@ -114,6 +114,7 @@ def calls_workbook(checked: Sequence[Checked], *, made: datetime | None = None) 
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.properties.creator = "docgen"
+    wb.properties.category = f"{OWN_CATEGORY}список «Кому перезвонить»"  # not checked as a workbook (own_output)
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalize_docx(dated_office_file(buffer.getvalue(), made or datetime(2000, 1, 1, tzinfo=UTC)))

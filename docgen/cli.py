@@ -21,11 +21,11 @@ import click
 
 from docgen.blank import build_blank
 from docgen.checking import Checked, check_many
-from docgen.errors import DocgenError, Problem, WorkbookInvalidError, os_reason
+from docgen.errors import DocgenError, Problem, Severity, WorkbookInvalidError, os_reason
 from docgen.kinds import PAPERS
 from docgen.loader import load
 from docgen.models import Application
-from docgen.output import Ledger, current_ledger, ledger, note_published, staging
+from docgen.output import Ledger, current_ledger, ledger, note_published, own_note, own_output, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import FORMATS, Outcome, expand, render_many, render_paper
 from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
@@ -388,7 +388,13 @@ def _batch_options(command: Callable[..., int]) -> Callable[..., int]:
 
 def _workbooks(inputs: tuple[Path, ...]) -> list[Path]:
     """Expand folders into workbooks; say so when there are none (the caller then exits 1)."""
-    sources = expand(inputs)
+    sources = []
+    for path in expand(inputs):
+        what = own_output(path)
+        if what is None:
+            sources.append(path)
+        else:  # a registry written into the folder of заявки, a call-back list beside them
+            click.echo(f"  • [{Severity.INFO.value}] {own_note(path, what)}.")
     if not sources:
         named = ", ".join(f"«{p}»" for p in inputs)
         click.echo(f"В {named} не найдено ни одной книги (.xlsx, .xls, .ods) — нечего делать.", err=True)

@@ -205,3 +205,40 @@ def dated_office_file(blob: bytes, when: datetime) -> bytes:
                 data = _CORE_STAMP.sub(lambda m: m.group(1) + stamp + m.group(3), data)
             dst.writestr(info.filename, data)
     return out.getvalue()
+
+
+# --- docgen's own workbooks ------------------------------------------------------------------------------------
+
+OWN_CATEGORY = "docgen: "  # the «Категория» property of a workbook docgen wrote as a result, not as a form to fill
+# Older registries and call-back lists carry no category: they are known by their sheets.
+_OWN_SHEETS = {("Реестр заявок", "Сведения"): "реестр заявок", ("Кому перезвонить",): "список «Кому перезвонить»"}
+_CATEGORY = re.compile(r"<cp:category>docgen: ([^<]+)</cp:category>")
+_SHEET_NAME = re.compile(r'<sheet [^>]*name="([^"]+)"')
+
+
+def own_output(path: Path) -> str | None:
+    """Say what result of docgen `path` is («реестр заявок»), or None for any other file.
+
+    A registry written into the folder of заявки (`docgen registry ПАПКА -o ПАПКА`) or a call-back list saved next
+    to them is no workbook to check: `check`, `render` and `registry` pass it by with a note.  A marked copy
+    («… — замечания.xlsx») and the order's workbook are forms a person fills in, and are read as such.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as book:
+            names = set(book.namelist())
+            core = book.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in names else ""
+            found = _CATEGORY.search(core)
+            if found:
+                return found[1]
+            listed = book.read("xl/workbook.xml").decode("utf-8", "replace") if "xl/workbook.xml" in names else ""
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None  # not a readable zip: the reader says what is wrong with it
+    sheets = tuple(_SHEET_NAME.findall(listed))
+    return _OWN_SHEETS.get(sheets)
+
+
+def own_note(path: Path, what: str) -> str:
+    """The note for a result of docgen found among the workbooks."""
+    return f"Файл «{path.name}»: это {what}, сделанный docgen, а не книга для заполнения, — пропущен"

@@ -46,7 +46,7 @@ from docgen.errors import (
 from docgen.kinds import PAPERS
 from docgen.loader import check_file, load
 from docgen.models import Application, Model, school_year_label
-from docgen.output import publish, staging
+from docgen.output import OWN_CATEGORY, own_output, publish, staging
 from docgen.pdf import PdfConverter
 from docgen.pipeline import expand
 from docgen.profiles import DEFAULT_PROFILE
@@ -245,6 +245,7 @@ def _summary(problems: list[Problem]) -> str:
         where = problem.where
         place = where.header if where and where.header else where.sheet if where else ""
         what = problem.message.split("; ", 1)[0]  # «не заполнено», «введено «12»»: the rest is in the check
+        place = place.replace("-", "\u2011")  # «E-mail» is a name: never broken at its hyphen in a narrow column
         first.append(f"{place} — {what}" if place else what)
     listed = "; ".join(first) + ("; …" if len(errors) > SUMMARY_SHOWN else ".")
     return f"Не прошла проверку: {counts}. {listed} Все замечания — в проверке файла и в списке «Кому перезвонить»."
@@ -383,6 +384,10 @@ def collect(folder: Path, *, exclude: tuple[Path, ...] = ()) -> Collected:
             continue
         source = _relative(path, folder)
         number = len(result.entries) + 1
+        what = own_output(path)
+        if what is not None:
+            result.skipped.append(Skipped(path, f"это {what}, сделанный docgen, а не заявка"))
+            continue
         try:
             loaded = load(path)
         except WorkbookFileError as exc:
@@ -606,6 +611,7 @@ def to_xlsx(registry: Registry) -> bytes:
 
     wb.properties.title = _xlsx_text(registry.title)
     wb.properties.creator = "docgen"
+    wb.properties.category = f"{OWN_CATEGORY}реестр заявок"  # not read back as a заявка (output.own_output)
     wb.properties.language = "ru-RU"
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -131,6 +131,38 @@ def test_call_back_list_has_one_row_per_workbook_with_problems(edited: Edited, e
     assert "Дорожная карта, строка 3, «Сроки проведения»" in problems
 
 
+def test_the_list_of_remarks_prints_landscape_one_page_wide(edited: Edited, tmp_path: Path) -> None:
+    """«Замечания» printed at the desk: landscape A4, one page wide, every text wrapped, the header on every page."""
+    checked = check_workbook(edited(both_kinds))
+    ws = openpyxl.load_workbook(annotate_workbook(checked, tmp_path))[SHEET]
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0  # as many pages down as needed, never shrunk to one
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows, start=1) if r[:4] == ["Вид", "Где", "Замечание", "Основание"])
+    assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
+    remarks = [ws.cell(r, c) for r in range(header + 1, ws.max_row + 1) for c in (1, 2, 3, 4)]
+    assert remarks and all(cell.alignment.wrap_text for cell in remarks)
+    assert sum(ws.column_dimensions[letter].width for letter in "ABCD") <= 145  # a landscape page at 100 %
+    # the sentence above the table wraps across the table's width; the kinds are counted apart
+    assert "A2:D2" in {str(r) for r in ws.merged_cells.ranges} and ws["A2"].alignment.wrap_text
+    errors, warnings, notes = (len(checked.errors), len(checked.warnings), len(checked.notes))
+    assert rows[1][0].startswith(f"Ошибок — {errors}, предупреждений — {warnings}, сведений — {notes}.")
+
+
+def test_a_hidden_row_with_a_warning_is_shown_and_marked(edited: Edited, tmp_path: Path) -> None:
+    source = edited(lambda wb: setattr(wb[ROADMAP].row_dimensions[5], "hidden", True))
+    checked = check_workbook(source)
+    assert any(p.where and p.where.sheet == ROADMAP and p.where.row == 5 and "строка скрыта" in p.message
+               for p in checked.warnings)
+    copy = openpyxl.load_workbook(annotate_workbook(checked, tmp_path))
+    assert not copy[ROADMAP].row_dimensions[5].hidden  # shown in the copy: the link lands on a row one can see
+    first = copy[ROADMAP]["A5"]
+    assert first.fill.fgColor.rgb.endswith("FFEB9C")
+    assert first.comment is not None and "строка скрыта" in first.comment.text
+    assert openpyxl.load_workbook(source)[ROADMAP].row_dimensions[5].hidden  # the original is untouched
+
+
 def test_draft_is_made_despite_errors_and_marked(edited: Edited, tmp_path: Path) -> None:
     def edit(wb: openpyxl.Workbook) -> None:
         wb[FORM][f"B{form_row('rationale')}"] = "Коротко."

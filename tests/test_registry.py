@@ -212,7 +212,7 @@ def test_docx_is_a_landscape_table_with_a_repeated_header(folder: Path, tmp_path
     assert first[6] == "—"
     broken = by_number[str(_sources(folder).index("Заявка лицей 8.xlsx") + 1)]
     # one short cell for the department, not every cell's message; the contacts that could be read
-    assert untypeset(broken[7]).replace("\u00a0", " ") == (
+    assert untypeset(broken[7]).replace("\u00a0", " ") == (  # «E‑mail» with a non-breaking hyphen
         "Файл «Заявка лицей 8.xlsx»:\nНе прошла проверку: 2 ошибки. E-mail — введено «почта»; Тема стажировки — не "
         "заполнено. Все замечания — в проверке файла и в списке «Кому перезвонить».")
     assert untypeset(broken[6]).replace("\u00a0", " ").startswith("Е.А. Горбунова, директор\n+7 (3822) 12-34-56")
@@ -438,6 +438,30 @@ def test_the_registry_inside_the_folder_is_not_read_back(tmp_path: Path) -> None
     assert second.exit_code == 0, second.output
     assert "пропущен" not in second.output
     assert "Реестр: заявок — 1, с ошибками — 0" in second.output
+
+
+def test_check_and_registry_pass_by_docgens_own_workbooks(tmp_path: Path) -> None:
+    """A registry written into the folder of заявки and a call-back list beside them are not checked as books."""
+    src = tmp_path / "заявки"
+    src.mkdir()
+    shutil.copy(EXAMPLE, src / EXAMPLE.name)
+    assert run("registry", str(src), "-o", str(src)).exit_code == 0
+    assert run("check", str(src), "--calls", str(src / "звонки.xlsx")).exit_code == 0
+    old = openpyxl.Workbook()  # a registry of an older docgen, without the mark: known by its sheets
+    old.active.title = "Реестр заявок"
+    old.create_sheet("Сведения")
+    old.save(src / "реестр прошлого года.xlsx")
+    checked = run("check", str(src))
+    assert checked.exit_code == 0, checked.output
+    for name, what in (("Реестр заявок.xlsx", "реестр заявок"), ("звонки.xlsx", "список «Кому перезвонить»"),
+                       ("реестр прошлого года.xlsx", "реестр заявок")):
+        assert (f"[сведения] Файл «{name}»: это {what}, сделанный docgen, а не книга для заполнения, — пропущен."
+                in checked.output)
+    assert f"Файл «{EXAMPLE.name}»: ошибок нет" in checked.output
+    again = run("registry", str(src), "-o", str(tmp_path / "реестр"))
+    assert again.exit_code == 0, again.output
+    assert "Файл «звонки.xlsx»: это список «Кому перезвонить», сделанный docgen, а не заявка, пропущен." in again.output
+    assert "Реестр: заявок — 1, с ошибками — 0" in again.output
 
 
 @pytest.mark.parametrize(("args", "expected"), [
