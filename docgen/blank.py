@@ -19,8 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.models import Profile
-from docgen.profiles import DEFAULT_PROFILE, available, load_profile, order_defaults
+from docgen.profiles import DEFAULT_PROFILE, load_profile, order_defaults, profile_names
 from docgen.schema import (
+    CRITERIA_STEP,
     HOW_TO_CHECK,
     INSTRUCTIONS_SHEET,
     LISTS,
@@ -61,10 +62,16 @@ def how_to_check(number: int, site: str | None = None, *, token: bool = False) -
     ]
 
 
-def instructions(spec: WorkbookSpec, site: str | None = None, *, token: bool = False) -> list[str]:
-    """Return the lines of the «Инструкция» sheet, the checking steps numbered after the filling steps."""
+def instructions(spec: WorkbookSpec, site: str | None = None, *, token: bool = False,
+                 criteria: bool = True) -> list[str]:
+    """Return the lines of the «Инструкция» sheet, the checking steps numbered after the filling steps.
+
+    Without `criteria` (a profile with no indicators, Tomsk) the step about the sheet «Показатели» is left out.
+    """
     lines: list[str] = []
     for line in spec.instructions:
+        if line == CRITERIA_STEP and not criteria:
+            continue
         if line != HOW_TO_CHECK:
             lines.append(line)
             continue
@@ -86,7 +93,8 @@ def build_blank(spec: WorkbookSpec, profile: str | None = None, *, site: str | N
     assert intro is not None
     intro.title = INSTRUCTIONS_SHEET
     intro.column_dimensions["A"].width = 110
-    for row, line in enumerate(instructions(spec, site, token=token), start=1):
+    chosen = load_profile(profile or DEFAULT_PROFILE)
+    for row, line in enumerate(instructions(spec, site, token=token, criteria=bool(chosen.criteria)), start=1):
         cell = intro.cell(row=row, column=1, value=line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
@@ -95,7 +103,6 @@ def build_blank(spec: WorkbookSpec, profile: str | None = None, *, site: str | N
             cell.hyperlink = site  # a click on the step opens the page
             cell.font = Font(color="0563C1", underline="single")
 
-    chosen = load_profile(profile or DEFAULT_PROFILE)
     lists = _write_lists(wb)
     _write_form(wb, spec, lists, profile)
     for table in spec.tables_for({"criteria"} if chosen.criteria else set()):
@@ -138,7 +145,7 @@ def _write_lists(wb: openpyxl.Workbook) -> dict[str, str]:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     refs: dict[str, str] = {}
-    all_lists = {**LISTS, "profiles": tuple(available())}
+    all_lists = {**LISTS, "profiles": profile_names()}  # «Город Томск», not «tomsk»: the loader reads both
     for index, (name, values) in enumerate(all_lists.items(), start=1):
         letter = get_column_letter(index)
         for row, value in enumerate(values, start=1):
@@ -201,7 +208,7 @@ def _write_form(wb: openpyxl.Workbook, spec: WorkbookSpec, lists: dict[str, str]
             ws.add_data_validation(dv)
             dv.add(value.coordinate)
         if column.key == "profile" and profile:
-            value.value = profile
+            value.value = load_profile(profile).name
     ws.freeze_panes = "B2"
 
 

@@ -28,7 +28,7 @@ from docgen.habits import lower_first, strip_number_sign, typographic_quotes, ye
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.plausible import doubtful
-from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key
+from docgen.profiles import DEFAULT_PROFILE, available, load_profile, profile_key, profile_names
 from docgen.rules import check
 from docgen.schema import LISTS, SPECS, Column, FormSheet, Kind, TableSheet, WorkbookSpec
 from docgen.spreadsheet import FORMATS, Sheet, Workbook, column_letters, open_workbook
@@ -382,7 +382,7 @@ class _Reader:
             converted = profile_key(converted) or converted  # «Томск» for «tomsk»
         if column.strict_choices and column.kind is Kind.TEXT and converted not in self.choices(column):
             self.failed.add(loc)
-            options = ", ".join(self.choices(column))
+            options = ", ".join(profile_names() if column.choices == "profiles" else self.choices(column))
             self.problem(f"значение «{converted}» не из списка; допустимо: {options}", ref, value=value)
             return
         _put(data, column.key, converted)

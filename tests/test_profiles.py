@@ -78,8 +78,8 @@ def test_a_third_municipality_needs_only_a_profile_file(tmp_path: Path, monkeypa
     result = runner.invoke(cli.main, ["new", "zayavka", "--profile", "zarechny", "-o", str(book)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(book)
-    assert wb["Заявка"]["B2"].value == "zarechny"
-    assert "zarechny" in [c.value for col in wb["Списки"].iter_cols() for c in col]
+    assert wb["Заявка"]["B2"].value == "ЗАТО Заречный"  # the Russian name, as the drop-down offers it
+    assert "ЗАТО Заречный" in [c.value for col in wb["Списки"].iter_cols() for c in col]
     example = openpyxl.load_workbook(Path(__file__).resolve().parent.parent / "examples" / "tomsk"
                                      / "Заявка МАОУ гимназия № 56.xlsx")
     for source, target in ((example["Заявка"], wb["Заявка"]), (example["Продукты"], wb["Продукты"]),
@@ -120,3 +120,22 @@ def test_a_third_municipality_needs_only_a_profile_file(tmp_path: Path, monkeypa
     assert "Заявление" in texts
     assert "о присвоении статуса стажировочной площадки ЗАТО Заречный" in texts
     assert "5. План деятельности/дорожная карта стажировочной площадки на 2 года (2023–2025)." in texts
+
+
+@pytest.mark.parametrize(("profile", "criteria"), [("tomsk", False), ("turochak", True)])
+def test_a_blank_speaks_of_its_own_municipality(tmp_path: Path, profile: str, criteria: bool) -> None:
+    """Tomsk's blank does not send a school to Turochak's «Показатели»; the drop-down offers Russian names."""
+    book = tmp_path / "заявка.xlsx"
+    assert CliRunner().invoke(cli.main, ["new", "заявка", "--profile", profile, "-o", str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    lines = [str(c.value) for c in wb["Инструкция"]["A"] if c.value]
+    assert any("«Показатели»" in line for line in lines) is criteria
+    assert [c.value for c in wb["Заявка"]["B"]][1] == load_profile(profile).name
+    [listed] = [[c.value for c in col if c.value] for col in wb["Списки"].iter_cols()
+                if "Город Томск" in [c.value for c in col]]
+    assert listed == ["Город Томск", "Турочакский район"]
+    assert "tomsk" not in listed
+    # the Russian name chosen in the list is read as the profile
+    wb["Заявка"]["B2"] = "Турочакский район"
+    wb.save(book)
+    assert load(book).data["profile"].key == "turochak"

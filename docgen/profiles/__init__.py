@@ -34,6 +34,17 @@ def available() -> list[str]:
     return sorted({p.stem for folder in _folders() if folder.is_dir() for p in folder.glob("*.toml")})
 
 
+def profile_names() -> tuple[str, ...]:
+    """List the Russian names of the usable profiles («Город Томск», «Турочакский район»), in the order of keys."""
+    names = []
+    for key in available():
+        try:
+            names.append(load_profile(key).name)
+        except InputError:
+            continue  # a broken user profile: named in its own error when chosen
+    return tuple(names)
+
+
 def profile_files() -> list[Path]:
     """List every file a profile is read from (TOML profiles and their order texts), shipped ones and the user's."""
     return sorted(p for folder in _folders() if folder.is_dir() for pattern in ("*.toml", "*.json")
