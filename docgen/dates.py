@@ -14,8 +14,8 @@ from typing import Any
 from docgen.text import MONTHS_GENITIVE, MONTHS_NOMINATIVE
 
 DAY_EXAMPLE = "например 15.10.2023 или «15 октября 2023»"
-TERM_EXAMPLE = ("например 15.10.2023, «ноябрь 2023», «ноябрь–декабрь 2023», «IV квартал 2023» "
-                "или «в течение 2023-2024 учебного года»")
+TERM_EXAMPLE = ("например 15.10.2023, «ноябрь 2023», «ноябрь–декабрь 2023», «IV квартал 2023», "
+                "«II полугодие 2023-2024» или «в течение 2023-2024 учебного года»")
 
 
 class DateError(ValueError):
@@ -120,6 +120,10 @@ def parse_term_or_none(text: str) -> dict[str, Any] | None:
                      text)
     if m and int(m.group(2)) == int(m.group(1)) + 1:
         return {"kind": "school_year", "year": int(m.group(1))}
+    m = re.fullmatch(r"(i{1,2}|[12])(?:-?е)? (?:полугодие|пол\.) (?:(\d{4})\s?[-/]\s?)?(\d{4})"
+                     r"(?: (?:учебного года|учебный год|уч\.? ?г|уч\.? ?года?))?", text)
+    if m and _half(m) is not None:
+        return _half(m)
     m = re.fullmatch(r"(i{1,3}|iv|[1-4])(?:-?й)? (?:кв\.?|квартал) " + _Y, text)
     if m:
         quarter = _ROMAN[m.group(1)]
@@ -131,6 +135,20 @@ def parse_term_or_none(text: str) -> dict[str, Any] | None:
     if month is not None:
         return {"kind": "month", "year": month[0], "month": month[1]}
     return _span(text)
+
+
+def _half(m: re.Match[str]) -> dict[str, Any] | None:
+    """«2 полугодие 2024-2025», «II полугодие 2024–2025 учебного года»: half a school year, as a span of months.
+
+    The first half is September to December, the second January to May.  A single year («1 полугодие 2024») is
+    not read: January to June or the school year's autumn would be a guess, so only school years are read.
+    """
+    first, last = m.group(2), m.group(3)
+    if first is None or int(last) != int(first) + 1:
+        return None
+    if _ROMAN[m.group(1)] == 1:
+        return {"kind": "half", "year": int(first), "month": 9, "end_year": int(first), "end_month": 12}
+    return {"kind": "half", "year": int(last), "month": 1, "end_year": int(last), "end_month": 5}
 
 
 def _span(text: str) -> dict[str, Any] | None:

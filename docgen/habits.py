@@ -20,8 +20,14 @@ def strip_number_sign(text: str) -> tuple[str, str | None]:
     return stripped, f"знак «№» убран: документ ставит его сам («№ {stripped}»)"
 
 
+_ACTING = re.compile(r"^И\.\s?о\.(?=\s)")  # «И.о. директора», «И. о. директора»: исполняющий обязанности
+
+
 def lower_first(text: str) -> tuple[str, str | None]:
-    """«Директор» typed where the paper prints it after a comma («…, директор») → «директор»."""
+    """«Директор» typed where the paper prints it after a comma («…, директор») → «директор»; «И.о.» → «и.о.»."""
+    if _ACTING.match(text):
+        lowered = "и" + text[1:]
+        return lowered, f"первая буква сделана строчной: «{lowered}» стоит в документе после запятой"
     if not text or not text[0].isupper() or _ABBREVIATION.match(text) or "." in text.split(" ", 1)[0][:3]:
         return text, None  # «МАОУ …», «И.о. директора»: not a plain word with a capital
     lowered = text[0].lower() + text[1:]
@@ -100,3 +106,32 @@ def year_spans(text: str) -> tuple[str, str | None]:
     if result == text:
         return text, None
     return result, f"годы через короткое тире без пробелов: «{joined[0]}»"
+
+
+# A site typed without its scheme: «school56.tomsk.ru», «www.school56.ru/about».  Not an e-mail, not words.
+_BARE_SITE = re.compile(r"(?:www\.)?[a-zа-яё0-9-]+(?:\.[a-zа-яё0-9-]+)*\.[a-zа-яё]{2,}(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def add_scheme(text: str) -> tuple[str, str | None]:
+    """«school56.tomsk.ru» typed as the site → «https://school56.tomsk.ru», as a browser would open it.
+
+    https, not http: every school site is reached by it today, and a browser given https for an http-only site
+    says so plainly rather than showing another page.
+    """
+    if "://" in text or "@" in text or not _BARE_SITE.fullmatch(text.strip()):
+        return text, None
+    site = "https://" + text.strip()
+    return site, f"к адресу сайта добавлено «https://»: в документе — «{site}»"
+
+
+# «42 чел.», «42 человека», «15 участников»: a count with its unit, typed in a number cell.
+_COUNT_WITH_UNIT = re.compile(r"\s*(\d+)\s*(?:чел\.?|человека?|участник(?:а|ов)?|педагог(?:а|ов)?|шт\.?|ч\.?|"
+                              r"час(?:а|ов)?)\s*", re.IGNORECASE)
+
+
+def count_without_unit(text: str) -> tuple[str | int, str | None]:
+    """«42 чел.» typed where a number is expected → 42: the unit is the column's, the document prints the number."""
+    m = _COUNT_WITH_UNIT.fullmatch(text)
+    if m is None:
+        return text, None
+    return int(m[1]), f"прочитано число {m[1]}: «{text.strip()}» без единицы измерения"

@@ -24,7 +24,14 @@ from pydantic import ValidationError
 
 from docgen.dates import DAY_EXAMPLE, TERM_EXAMPLE, DateError, parse_day, parse_term
 from docgen.errors import CellRef, InputError, Problem, Severity, WorkbookFileError
-from docgen.habits import lower_first, strip_number_sign, typographic_quotes, year_spans
+from docgen.habits import (
+    add_scheme,
+    count_without_unit,
+    lower_first,
+    strip_number_sign,
+    typographic_quotes,
+    year_spans,
+)
 from docgen.kinds import PAPERS
 from docgen.models import BLANK, EventDate, Paper, PersonName, Profile
 from docgen.plausible import doubtful
@@ -370,6 +377,9 @@ class _Reader:
                 return
             except (_Conversion, ValidationError):
                 pass  # not a plausible date: converted below, with its message
+        if column.kind is Kind.INT and isinstance(value, str):
+            typed, (value, note) = value, count_without_unit(value)  # «42 чел.»: the number, with a note
+            self.note(ref, note, typed)
         try:
             converted = _convert(column, value, self.date1904)
         except _Conversion as exc:
@@ -394,14 +404,20 @@ class _Reader:
             steps.append(strip_number_sign)
         elif column.habit == "position":
             steps.append(lower_first)
+        elif column.habit == "url":
+            steps.append(add_scheme)
         typed = text
         for step in steps:
             text, note = step(text)
-            if note is not None:
-                key = (ref.sheet, ref.column or "", ref.header or "", note)
-                self.notes.setdefault(key, []).append(ref.row or 0)
-                self.typed.setdefault(key, typed)  # shown as «введено»: the cell was not empty
+            self.note(ref, note, typed)
         return text
+
+    def note(self, ref: CellRef, note: str | None, typed: object) -> None:
+        """Remember a habit undone in a cell and what was typed there, for `note_habits`."""
+        if note is not None:
+            key = (ref.sheet, ref.column or "", ref.header or "", note)
+            self.notes.setdefault(key, []).append(ref.row or 0)
+            self.typed.setdefault(key, str(typed))  # shown as «введено»: the cell was not empty
 
     def note_habits(self) -> None:
         """Report the habits undone as «сведения», one line per column and kind of change."""

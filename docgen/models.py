@@ -206,10 +206,11 @@ class EventDate(Model):
     The start is `year`/`month`/`day`; spans add `end_*`.  Kinds: «day» (15.10.2023), «days» (15–16 октября),
     «month» (ноябрь 2023), «months» (ноябрь–декабрь 2023, сентябрь 2023 – май 2024), «quarter» (IV квартал
     2023), «school_year» (в течение 2023-2024 учебного года) and «yearly» («в течение года» with no year: every
-    school year of the plan).  `label` prints every kind in one normal form.
+    school year of the plan), «half» (II полугодие 2024-2025 учебного года: January to May 2025).  `label` prints
+    every kind in one normal form.
     """
 
-    kind: Literal["day", "days", "month", "months", "quarter", "school_year", "yearly"] = "month"
+    kind: Literal["day", "days", "month", "months", "quarter", "half", "school_year", "yearly"] = "month"
     year: int | None = Field(default=None, ge=2000, le=2100)
     month: int | None = Field(default=None, ge=1, le=12)
     day: int | None = Field(default=None, ge=1, le=31)
@@ -229,7 +230,8 @@ class EventDate(Model):
     def _complete(self) -> EventDate:
         needs = {"day": ("year", "month", "day"), "days": ("year", "month", "day", "end_year", "end_month", "end_day"),
                  "month": ("year", "month"), "months": ("year", "month", "end_year", "end_month"),
-                 "quarter": ("year", "month", "end_month"), "school_year": ("year",), "yearly": ()}[self.kind]
+                 "quarter": ("year", "month", "end_month"), "half": ("year", "month", "end_year", "end_month"),
+                 "school_year": ("year",), "yearly": ()}[self.kind]
         if any(getattr(self, name) is None for name in needs):
             raise PydanticCustomError("docgen", "срок указан не полностью")
         if self.end_year is not None and (self.end_year, self.end_month or 0, self.end_day or 0) <= (
@@ -256,6 +258,9 @@ class EventDate(Model):
             return f"{MONTHS_NOMINATIVE[month - 1]} {year}{NBSP}г. – {end} {self.end_year}{NBSP}г."
         if self.kind == "quarter":
             return f"{QUARTERS[(month - 1) // 3]}{NBSP}квартал {year}{NBSP}г."
+        if self.kind == "half":  # I: September–December, II: January–May of the school year
+            first = year if month >= 9 else year - 1
+            return f"{'I' if month >= 9 else 'II'}{NBSP}полугодие {year_span(first, first + 1)} учебного года"
         if self.kind == "school_year":
             return f"в течение {year_span(year, year + 1)} учебного года"
         return "в течение учебного года"

@@ -36,7 +36,8 @@ class Column:
     choices: str | None = None  # key of LISTS
     strict_choices: bool = False  # True: only a value of the list; False: the list is a suggestion
     width: int = 30
-    habit: str | None = None  # what typing habit to undo: "number" («№ 312» → «312»), "position" («Директор»)
+    habit: str | None = None  # what typing habit to undo: "number" («№ 312» → «312»), "position" («Директор»),
+    # "url" («school56.ru» → «https://school56.ru»)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ ORG_FIELDS = (
     Column("org.address", "Адрес организации", "Почтовый адрес с индексом", required=False),
     Column("org.phone", "Телефон", "Например: +7 (3822) 12-34-56"),
     Column("org.email", "E-mail", "Адрес электронной почты организации"),
-    Column("org.site", "Официальный сайт", "Начинается с https://", required=False),
+    Column("org.site", "Официальный сайт", "Например https://school56.ru; без «https://» программа добавит его",
+           required=False, habit="url"),
 )
 
 REPORT_EVENTS = TableSheet(

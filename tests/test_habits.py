@@ -10,11 +10,11 @@ import pytest
 from docx import Document
 
 from docgen.errors import Severity
-from docgen.habits import lower_first, strip_number_sign, typographic_quotes, year_spans
+from docgen.habits import add_scheme, count_without_unit, lower_first, strip_number_sign, typographic_quotes, year_spans
 from docgen.loader import load
 from docgen.pipeline import render_many
 from docgen.schema import ZAYAVKA
-from tests.conftest import flat
+from tests.conftest import EXAMPLE, flat
 
 Edited = Callable[..., Path]
 ORDER = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Распоряжение № 477 от 04.05.2023.xlsx"
@@ -32,7 +32,8 @@ def test_number_sign(typed: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
-    ("Директор", "директор"), ("директор", "директор"), ("МАОУ", "МАОУ"), ("И.о. директора", "И.о. директора"),
+    ("Директор", "директор"), ("директор", "директор"), ("МАОУ", "МАОУ"), ("И.о. директора", "и.о. директора"),
+    ("И. о. директора", "и. о. директора"), ("Иванова", "иванова"),
     ("Заместитель директора по УВР", "заместитель директора по УВР"),
 ])
 def test_lower_first(typed: str, expected: str) -> None:
@@ -87,6 +88,56 @@ def test_habits_in_a_workbook_are_undone_and_said(edited: Edited) -> None:
         "(строки 2–4)",
         "Лист «Дорожная карта», строка 2, столбец B («Форма проведения»): прямые кавычки заменены на «ёлочки»",
     ]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("school56.tomsk.ru", "https://school56.tomsk.ru"), ("www.school56.ru/about", "https://www.school56.ru/about"),
+    ("http://school56.ru", "http://school56.ru"), ("school56@mail.ru", "school56@mail.ru"),
+    ("нет сайта", "нет сайта"), ("школа56.рф", "https://школа56.рф"),
+])
+def test_a_site_without_its_scheme(typed: str, expected: str) -> None:
+    assert add_scheme(typed)[0] == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("42 чел.", 42), ("42 человека", 42), ("15 участников", 15), ("42", "42"), ("около 40", "около 40"),
+    ("42 чел. и 3 гостя", "42 чел. и 3 гостя"),
+])
+def test_a_count_with_its_unit(typed: str, expected: int | str) -> None:
+    assert count_without_unit(typed)[0] == expected
+
+
+def test_site_acting_head_half_year_and_count_with_unit_go_through(edited: Edited, tmp_path: Path) -> None:
+    """Habits that used to give an error or a wrong paper: each read, printed tidy and said as «сведения»."""
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"][f"B{form_row('org.site')}"] = "school56.tomsk.ru"
+        wb["Заявка"][f"B{form_row('org.head_position')}"] = "И.о. директора"
+        wb["Дорожная карта"]["D3"] = "2 полугодие 2024-2025"
+
+    loaded = load(edited(edit))
+    assert loaded.errors == [], [str(p) for p in loaded.errors]
+    notes = [str(p) for p in loaded.problems if p.severity is Severity.INFO]
+    assert ("Лист «Заявка», строка 5, столбец B («Должность руководителя»): первая буква сделана строчной: "
+            "«и.о. директора» стоит в документе после запятой") in notes
+    assert (f"Лист «Заявка», строка {form_row('org.site')}, столбец B («Официальный сайт»): к адресу сайта "
+            "добавлено «https://»: в документе — «https://school56.tomsk.ru»") in notes
+    [made] = render_many([loaded.path], tmp_path, formats=("docx",), workers=1)
+    assert made.error is None, made.error
+    doc = Document(str(made.written[0]))
+    assert ", и.о. директора " in flat("\n".join(p.text for p in doc.paragraphs))
+    assert loaded.model.org.site == "https://school56.tomsk.ru"  # type: ignore[union-attr, attr-defined]
+    cells = [flat(c.text) for t in Document(str(made.written[0])).tables for r in t.rows for c in r.cells]
+    assert "II полугодие 2024–2025 учебного года" in cells
+
+    report = tmp_path / "отчёт.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE.parent / "Отчет МАОУ СОШ № 19.xlsx")
+    wb["Мероприятия"]["D2"] = "42 чел."
+    wb.save(report)
+    checked = load(report)
+    assert checked.errors == [] and checked.model is not None
+    assert checked.model.events[0].participants == 42  # type: ignore[attr-defined]
+    assert ("Лист «Мероприятия», строка 2, столбец D («Количество участников»): прочитано число 42: «42 чел.» без "
+            "единицы измерения") in [str(p) for p in checked.problems]
 
 
 def test_number_sign_in_the_order_number_is_stripped(tmp_path: Path) -> None:
