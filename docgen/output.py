@@ -68,6 +68,24 @@ def note_published(path: Path) -> None:
         book.published.append(path)
 
 
+def _fits(text: str) -> bool:
+    return len(text) <= MAX_STEM and len(text.encode("utf-8")) <= MAX_STEM_BYTES
+
+
+def _shortened(text: str) -> str:
+    """Cut a name too long for a file at a word boundary and end it with «…»: never «… школа № 56 с у»."""
+    if _fits(text):
+        return text
+    cut = text
+    while not _fits(cut + "…"):
+        cut = cut[:-1]
+    space = cut.rfind(" ")
+    if not text[len(cut)].isspace() and space > len(cut) // 2:
+        cut = cut[:space]  # the word cut through goes whole
+    cut = re.sub(r"\s[а-яё]{1,2}\s*$", "", cut)  # and a preposition left hanging before it («с», «в», «по»)
+    return cut.rstrip(".,:;–- ") + "…"
+
+
 def safe_file_name(stem: str) -> str:
     """Return `stem` usable as a file name on Windows, macOS and Linux, keeping it readable.
 
@@ -84,10 +102,7 @@ def safe_file_name(stem: str) -> str:
     text = re.sub(r"\s*[/\\|:]\s*", "-", text)
     text = _FORBIDDEN.sub("", text)
     text = re.sub(r"\s+", " ", text).strip().rstrip(". ")
-    if len(text) > MAX_STEM:
-        text = text[:MAX_STEM].rstrip(". ")
-    while len(text.encode("utf-8")) > MAX_STEM_BYTES:
-        text = text[:-1].rstrip(". ")
+    text = _shortened(text)
     if not text or _RESERVED.match(text):
         text = f"документ {text}".strip()
     return text

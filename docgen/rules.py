@@ -251,8 +251,30 @@ def _around(text: str, match: re.Match[str]) -> str:
     return text[start: end if end != -1 else len(text)].strip()
 
 
+SHORT_NAME_MAX = 80  # characters: «МАОУ СОШ № 32 им. 19-й гвардейской дивизии г. Томска» is 52
+_FULL_FORM = re.compile(r"^(?:муниципальн|государствен|частн|федеральн|областн|автономн|бюджетн|казённ|казенн)\w*\s",
+                        re.IGNORECASE)
+
+
+def short_name_finding(paper: Paper) -> Finding | None:
+    """Warn when «Краткое наименование» holds the full name: it goes into the file name and every short mention."""
+    org = getattr(paper, "org", None)
+    name = getattr(org, "short_name", None)
+    if not isinstance(name, str) or not (len(name) > SHORT_NAME_MAX or _FULL_FORM.match(name)):
+        return None
+    return Finding(("org", "short_name"),
+                   f"похоже на полное наименование ({plural(len(name), 'знак', 'знака', 'знаков')}): краткое — как "
+                   "в уставе, например «МАОУ гимназия № 56 г. Томска»; оно стоит в имени файла (длинное имя будет "
+                   "обрезано) и везде, где организация названа коротко", severity=Severity.WARNING)
+
+
 def check(paper: Paper, today: date | None = None) -> list[Finding]:
     """Run the rules of whatever paper this is."""
+    found = short_name_finding(paper)
+    return ([found] if found else []) + _rules_of(paper, today)
+
+
+def _rules_of(paper: Paper, today: date | None) -> list[Finding]:
     if isinstance(paper, Application):
         return check_application(paper)
     if isinstance(paper, Report):

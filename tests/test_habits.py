@@ -140,6 +140,20 @@ def test_site_acting_head_half_year_and_count_with_unit_go_through(edited: Edite
             "единицы измерения") in [str(p) for p in checked.problems]
 
 
+def test_a_full_name_typed_as_the_short_one_is_warned_about(edited: Edited) -> None:
+    full = ("муниципальное автономное общеобразовательное учреждение средняя общеобразовательная школа № 56 с "
+            "углублённым изучением отдельных предметов г. Томска: филиал")
+    loaded = load(edited(lambda wb: wb["Заявка"].__setitem__(f"B{form_row('org.short_name')}", full)))
+    assert loaded.errors == []
+    assert [str(p) for p in loaded.problems if p.severity is Severity.WARNING] == [
+        f"Лист «Заявка», строка {form_row('org.short_name')}, столбец B («Краткое наименование»): похоже на полное "
+        "наименование (156 знаков): краткое — как в уставе, например «МАОУ гимназия № 56 г. Томска»; оно стоит в "
+        "имени файла (длинное имя будет обрезано) и везде, где организация названа коротко"]
+    short = load(edited(lambda wb: wb["Заявка"].__setitem__(f"B{form_row('org.short_name')}", "МАОУ СОШ № 32 им. "
+                                                            "19-й гвардейской дивизии г. Томска")))
+    assert [p for p in short.problems if p.severity is Severity.WARNING] == []
+
+
 def test_number_sign_in_the_order_number_is_stripped(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(ORDER)
     ws = wb["Распоряжение"]

@@ -50,7 +50,17 @@ def test_long_name_is_cut_without_a_trailing_dot() -> None:
     assert len(safe_file_name("a" * 300)) == MAX_STEM  # Latin: the character limit binds
     assert len(safe_file_name("а" * 300).encode("utf-8")) <= 240  # Cyrillic: the byte limit binds
     cut = safe_file_name("b" * (MAX_STEM - 1) + ". продолжение")
-    assert cut == "b" * (MAX_STEM - 1)
+    assert cut == "b" * (MAX_STEM - 1) + "…"
+
+
+def test_a_long_name_is_cut_at_a_word_boundary() -> None:
+    """The full name typed as the short one: the file name ends on a whole word, and «…» says it was cut."""
+    full = ("муниципальное автономное общеобразовательное учреждение средняя общеобразовательная школа № 56 с "
+            "углублённым изучением отдельных предметов г. Томска: филиал")
+    cut = safe_file_name("Заявка стажировочная ОО " + full)
+    assert cut == ("Заявка стажировочная ОО муниципальное автономное общеобразовательное учреждение средняя "
+                   "общеобразовательная школа № 56…")
+    assert len(cut.encode()) <= 230
 
 
 @pytest.mark.parametrize("stem", ["Заявка стажировочная ОО " + "МАОУ «Школа» № 5 " * 3, 'a:b/c"d"*?<>|' * 4])
