@@ -14,8 +14,8 @@ from typing import Any
 from docgen.text import MONTHS_GENITIVE, MONTHS_NOMINATIVE
 
 DAY_EXAMPLE = "например 15.10.2023 или «15 октября 2023»"
-TERM_EXAMPLE = ("например 15.10.2023, «ноябрь 2023», «ноябрь–декабрь 2023», «IV квартал 2023», "
-                "«II полугодие 2023-2024» или «в течение 2023-2024 учебного года»")
+TERM_EXAMPLE = ("например 15.10.2023, «ноябрь 2023», «ноябрь–декабрь 2023», «IV квартал 2023» "
+                "или «в течение 2023-2024 учебного года»")
 
 
 class DateError(ValueError):
