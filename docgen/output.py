@@ -241,17 +241,33 @@ def own_output(path: Path) -> str | None:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return None
     try:
+        # a FIFO named «….xlsx» would block the read forever; anything odd is the reader's to refuse
+        if not path.is_file() or path.stat().st_size > OWN_OUTPUT_MAX_BYTES:
+            return None
         with zipfile.ZipFile(path) as book:
-            names = set(book.namelist())
-            core = book.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in names else ""
-            found = _CATEGORY.search(core)
-            if found:
-                return found[1]
-            listed = book.read("xl/workbook.xml").decode("utf-8", "replace") if "xl/workbook.xml" in names else ""
+            core, listed = (_small_part(book, name) for name in ("docProps/core.xml", "xl/workbook.xml"))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None  # not a readable zip: the reader says what is wrong with it
+    found = _CATEGORY.search(core)
+    if found:
+        return found[1]
     sheets = tuple(_SHEET_NAME.findall(listed))
     return _OWN_SHEETS.get(sheets)
+
+
+OWN_OUTPUT_MAX_BYTES = 20 * 1024 * 1024  # as loader.MAX_FILE_BYTES: a larger file is refused by the reader anyway
+_PART_MAX_BYTES = 1024 * 1024  # a properties part or a sheet list is a few kilobytes; a larger one is not docgen's
+
+
+def _small_part(book: zipfile.ZipFile, name: str) -> str:
+    """The text of a small part of a zip, "" when it is missing or too large to be what docgen wrote."""
+    try:
+        info = book.getinfo(name)
+    except KeyError:
+        return ""
+    if info.file_size > _PART_MAX_BYTES:
+        return ""
+    return book.read(info).decode("utf-8", "replace")
 
 
 def own_note(path: Path, what: str) -> str:
