@@ -679,6 +679,19 @@ def detect_spec(names: list[str]) -> WorkbookSpec | None:
     return None
 
 
+def _typed_at(data: dict[str, Any], loc: tuple[str | int, ...]) -> object:
+    """Return the value read at `loc` (a field, or a table's row and column) for «введено»; None when there is none."""
+    node: object = data
+    for key in loc:
+        if isinstance(node, list):
+            node = node[key] if isinstance(key, int) and 0 <= key < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(key)
+        else:
+            return None
+    return node if isinstance(node, str | int | float | date) else None
+
+
 def load(path: Path, today: date | None = None) -> Loaded:
     """Read and validate one workbook; raise WorkbookFileError only when it is not a workbook at all.
 
@@ -763,7 +776,8 @@ def _read(path: Path, book: Workbook, spec: WorkbookSpec, today: date | None) ->
             if dropped:
                 rows = ", ".join(str(reader.row_of(str(loc[0]), i)) for i in dropped)
                 message += f" (без учёта строк с ошибками: {rows})"
-            problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity))
+            problems.append(Problem(message, _where(loc, reader.cells), found.rule, found.severity,
+                                    value=_typed_at(data, loc)))
     problems = _in_sheet_order(problems, spec)
     left_out = _dropped_rows(partial, spec, reader, problems) if partial is not None and model is None else []
     return Loaded(path, spec, model, problems, data=data, draft=partial.model if partial is not None else None,

@@ -253,6 +253,9 @@ def test_zip_of_workbooks_with_windows_names(client: TestClient) -> None:
     assert "Книг: 2; без ошибок: 2" in text
     # the report's deadline is counted from today, as `docgen check` counts it: long past for the example
     assert "срок сдачи отчёта прошёл 14.01.2024: просрочено на" in text
+    late = next(row for row in re.findall(r'<tr class="warning">(.*?)</tr>', page, re.S) if "просрочено" in row)
+    assert [text_of(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", late, re.S)][3:5] == [
+        "B «Окончание срока деятельности»", "31.12.2023"]  # the date typed, not «—» as if the cell were empty
     links = downloads(page)
     assert "Книга с отмеченными предупреждениями: Отчет — замечания.xlsx" in links  # the late date's cell marked
     assert len(links) == 6  # two papers in two formats, all of them in one .zip, the report's marked copy
@@ -359,6 +362,27 @@ def test_automatic_fixes_show_what_was_typed_and_mark_nothing(client: TestClient
     assert all(c[4] != "—" for c in cells)
     assert "ошибок нет" in text_of(page)
     assert not any("замечания" in name for name in downloads(page))
+
+
+def test_folders_in_a_zip_tell_two_zayavki_apart(client: TestClient, tmp_path: Path) -> None:
+    """«Школа 56/Заявка.xlsx» and «Школа 99/Заявка.xlsx»: shown with their folders, stored under names that differ."""
+    broken = edited(tmp_path, {("Заявка", "B9"): "почта"})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:  # a zipped folder «заявки»: the folder every member shares
+        zf.writestr("заявки/Школа 56/Заявка.xlsx", EXAMPLE.read_bytes())
+        zf.writestr("заявки/Школа 99/Заявка.xlsx", broken.read_bytes())
+        zf.writestr("заявки/Школа 7/Отчёт.xlsx", REPORT.read_bytes())
+        zf.writestr("заявки/../../Школа 1/Заявка.xlsx", TUROCHAK.read_bytes())
+    location = upload(client, [("заявки.zip", buffer.getvalue())], url="/desk")
+    page = client.get(location).text
+    names = [text_of(n).strip() for n in re.findall(r'<span class="file">(.*?)</span>', page, re.S)]
+    assert sorted(names) == ["Школа 1/Заявка.xlsx", "Школа 56/Заявка.xlsx", "Школа 7/Отчёт.xlsx",
+                             "Школа 99/Заявка.xlsx"]
+    links = downloads(page)
+    marked = zipfile.ZipFile(io.BytesIO(client.get(links["Все книги с отмеченными ошибками (.zip)"]).content))
+    assert marked.namelist() == ["Заявка (Школа 99) — замечания.xlsx"]
+    calls = openpyxl.load_workbook(io.BytesIO(client.get(links["Кому перезвонить (.xlsx)"]).content)).active
+    assert "Заявка (Школа 99).xlsx" in [str(c.value) for row in calls.iter_rows() for c in row]
 
 
 def test_many_schools_at_once(client: TestClient) -> None:
@@ -562,6 +586,28 @@ class SlowConverter(FakeConverter):
         return super().convert(sources, out_dir, progress)
 
 
+def test_progress_names_the_stage_and_never_goes_back(make_server: Callable[..., tuple[Server, TestClient]]
+                                                     ) -> None:
+    """«Этап 2 из 6. Реестр заявок: 0 из 1» and one bar for the whole work, not one restarting at every stage."""
+    slow = SlowConverter()
+    _server, client = make_server(slow)
+    response = client.post("/desk", files=[("files", (EXAMPLE.name, EXAMPLE.read_bytes()))],
+                           data={"papers": "on", "archive": "on"}, follow_redirects=False)
+    location = response.headers["location"]
+    assert slow.entered.wait(30)  # the registry's PDF: the second stage of six (papers and archive: .docx, PDF)
+    status = client.get(f"{location}/status").json()
+    assert (status["stage"], status["stages"], status["phase"]) == (2, 6, "Реестр заявок")
+    assert 1 / 6 - 0.01 <= status["overall"] < 2 / 6
+    assert "Этап 2 из 6. Реестр заявок: 0 из 1" in text_of(client.get(location).text)
+    slow.release.set()
+    seen = [status["overall"]]
+    while status["state"] in ("queued", "running"):
+        status = client.get(f"{location}/status").json()
+        seen.append(status["overall"])
+        time.sleep(0.02)
+    assert status["state"] == "done" and seen == sorted(seen) and seen[-1] == 1.0
+
+
 def test_cancel_stops_the_job(make_server: Callable[..., tuple[Server, TestClient]]) -> None:
     slow = SlowConverter()
     _server, client = make_server(slow)
@@ -649,6 +695,18 @@ def test_desk_makes_registry_papers_and_archive(client: TestClient, tmp_path: Pa
     archive = zipfile.ZipFile(io.BytesIO(client.get(links["Архив: .docx, PDF/A и опись (.zip)"]).content))
     assert "manifest.csv" in archive.namelist()
     assert "Отчет стажировочной ОО МАОУ СОШ № 19 г. Томска.pdf" in archive.namelist()
+
+
+def test_desk_dates_and_titles_the_registry_as_the_command_does(client: TestClient) -> None:
+    """«docgen registry --date 31.05.2023 --title …» on the page: the registry dated as № 477 asks, not today."""
+    location = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())], url="/desk",
+                      data={"date": "2023-05-31", "title": "Реестр заявок <на> 2023–2024 учебный год"})
+    links = downloads(client.get(location).text)
+    registry = openpyxl.load_workbook(io.BytesIO(client.get(links["Реестр заявок (.xlsx)"]).content))
+    cells = " ".join(str(c.value) for sheet in registry for row in sheet.iter_rows() for c in row if c.value)
+    assert "31.05.2023" in cells and "Реестр заявок <на> 2023–2024 учебный год" in cells
+    wrong = upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())], url="/desk", data={"date": "31 мая"})
+    assert "Дата реестра «31 мая» не распознана: реестр датирован сегодняшним днём." in text_of(client.get(wrong).text)
 
 
 def test_desk_publishes_the_newest_of_one_schools_zayavki_by_the_zip_dates(client: TestClient,

@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
 TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
+REPORT = ROOT / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
 PAPER = "Заявка стажировочная ОО МАОУ гимназия № 56 г. Томска"
 
 
@@ -132,7 +133,7 @@ def test_school_sees_every_problem_and_gets_the_marked_workbook(live: Callable[.
     site = live()
     page.goto(site.url + "/")
     page.set_input_files("#files", str(broken_workbook(tmp_path)))
-    assert page.locator("[data-chosen] li").all_text_contents() == ["Заявка школы.xlsx"]
+    assert page.locator("[data-chosen] li .name").all_text_contents() == ["Заявка школы.xlsx"]
     page.get_by_role("button", name="Проверить и сделать документы").click()
     page.get_by_role("heading", name="Результат проверки").wait_for()
     assert "/job/" in page.url
@@ -186,18 +187,30 @@ def test_typed_values_are_never_broken_inside_a_date(live: Callable[..., Live], 
     assert shown["31.02.2024"] == 1 and shown["zam-direktora.po-uvr(at)school56.example"] == 1
 
 
-def test_drag_and_drop_several_workbooks(live: Callable[..., Live], page: object, tmp_path: Path) -> None:
-    site = live()
-    page.goto(site.url + "/")
-    files = [{"name": path.name, "data": base64.b64encode(path.read_bytes()).decode()} for path in (EXAMPLE, TUROCHAK)]
-    transfer = page.evaluate_handle(
+def dropped(page: object, paths: list[Path]) -> object:
+    """Make the DataTransfer a drop of these files carries (same name, size and date: the same file)."""
+    files = [{"name": path.name, "data": base64.b64encode(path.read_bytes()).decode()} for path in paths]
+    return page.evaluate_handle(
         """files => { const dt = new DataTransfer();
             for (const f of files) {
               const bytes = Uint8Array.from(atob(f.data), c => c.charCodeAt(0));
-              dt.items.add(new File([bytes], f.name)); }
+              dt.items.add(new File([bytes], f.name, {lastModified: 1700000000000})); }
             return dt; }""", files)
+
+
+def test_drag_and_drop_several_workbooks(live: Callable[..., Live], page: object, tmp_path: Path) -> None:
+    site = live()
+    page.goto(site.url + "/")
+    transfer = dropped(page, [EXAMPLE, TUROCHAK])
     page.dispatch_event("[data-drop]", "drop", {"dataTransfer": transfer})
-    assert page.locator("[data-chosen] li").all_text_contents() == [EXAMPLE.name, TUROCHAK.name]
+    assert page.locator("[data-chosen] li .name").all_text_contents() == [EXAMPLE.name, TUROCHAK.name]
+    # a second drop adds to the first (the same file only once), and a file can be taken out again
+    page.dispatch_event("[data-drop]", "drop", {"dataTransfer": dropped(page, [REPORT, EXAMPLE])})
+    assert page.locator("[data-chosen] li .name").all_text_contents() == [EXAMPLE.name, TUROCHAK.name, REPORT.name]
+    page.locator("[data-chosen] li").filter(has_text=REPORT.name).get_by_role("button", name="убрать").click()
+    assert page.locator("[data-chosen] li .name").all_text_contents() == [EXAMPLE.name, TUROCHAK.name]
+    assert page.evaluate("() => Array.from(document.querySelector('#files').files, f => f.name)") == [
+        EXAMPLE.name, TUROCHAK.name]
     page.get_by_role("button", name="Проверить и сделать документы").click()
     page.get_by_role("heading", name="Результат проверки").wait_for()
     text = page.locator("main").inner_text()

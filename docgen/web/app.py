@@ -320,7 +320,8 @@ class Server:
         try:
             async with request.form(max_files=limits.max_files + 20, max_fields=50) as form:
                 uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-                options = {key: form.get(key) == "on" for key in ("papers", "archive", "order")}
+                options: dict[str, Any] = {key: form.get(key) == "on" for key in ("papers", "archive", "order")}
+                options.update({key: str(form.get(key) or "").strip()[:300] for key in ("date", "title")})
                 if not uploads:
                     chosen = "Выберите книги Excel (.xlsx, .xlsm, .xls), таблицы Calc (.ods) или архив .zip с ними."
                     return None, self._render("message.html", 400, title="Файлы не выбраны", message=chosen)
@@ -346,6 +347,7 @@ class Server:
         except ClientDisconnect:
             return None, Response(status_code=400)
         job.notes = saved.notes
+        job.labels = {path: label for label, path in saved.workbooks}
         return job, None
 
     async def check(self, request: Request) -> Response:
@@ -370,7 +372,7 @@ class Server:
     @staticmethod
     def _books(job: Job) -> list[tuple[str, Path]]:
         inbox = job.folder / "книги"
-        return [(p.name, p) for p in sorted(inbox.iterdir(), key=lambda p: p.stat().st_mtime_ns)]
+        return [(job.labels.get(p, p.name), p) for p in sorted(inbox.iterdir(), key=lambda p: p.stat().st_mtime_ns)]
 
     def _job(self, request: Request) -> Job:
         job = self.jobs.get(request.path_params["job_id"])

@@ -63,11 +63,13 @@ class Job:
     done: int = 0
     total: int = 0
     failed: int = 0
+    plan: list[str] = field(default_factory=list)  # the stages the work goes through, named as `progress` names them
     message: str = ""  # why the job failed, in Russian
     notes: list[str] = field(default_factory=list)  # files set aside at upload, and similar
     downloads: list[Download] = field(default_factory=list)
     result: Any = None  # what the page shows: built by the job's work
     options: dict[str, Any] = field(default_factory=dict)
+    labels: dict[Path, str] = field(default_factory=dict)  # how the page names each uploaded workbook
     seen: float = 0.0  # when its page or status was last asked for: a school's job nobody follows is dropped
     first_download: float | None = None  # when a file was first downloaded: a school's job then ends soon
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -91,9 +93,20 @@ class Job:
             self.phase, self.done, self.total, self.failed = phase, done, total, failed
 
     def status(self) -> dict[str, Any]:
+        """Say where the work is: its stage («этап 2 из 4») and how much of the whole is done (0 to 1).
+
+        Each stage counts its own documents from zero; alone, a bar that restarts at every stage tells nothing
+        about what is left.  Every stage of the plan weighs the same: the stages are of a like length.
+        """
         with self.lock:
+            stage = self.plan.index(self.phase) + 1 if self.phase in self.plan else 0
+            part = self.done / self.total if self.total else 0.0
+            if self.state in (State.DONE, State.FAILED, State.CANCELLED):
+                overall = 1.0
+            else:
+                overall = (stage - 1 + part) / len(self.plan) if stage else 0.0
             return {"state": self.state.value, "phase": self.phase, "done": self.done, "total": self.total,
-                    "failed": self.failed}
+                    "failed": self.failed, "stage": stage, "stages": len(self.plan), "overall": round(overall, 3)}
 
 
 class JobStore:

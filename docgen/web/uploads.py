@@ -160,7 +160,7 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
     unpacked = 0
     too_big = f"больше {limits.max_workbook_bytes // (1024 * 1024)} МБ, пропущен"
 
-    def take(name: str, stream: IO[bytes], changed: tuple[int, ...] | None = None) -> None:
+    def take(name: str, stream: IO[bytes], changed: tuple[int, ...] | None = None, label: str = "") -> None:
         if len(saved.workbooks) >= limits.max_files:
             raise UploadRefused(f"Слишком много книг за один раз: можно не больше {limits.max_files}. "
                                 "Разделите их на несколько загрузок.")
@@ -172,8 +172,8 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
             saved.notes.append(f"Файл «{first}» выбран дважды: проверен один раз" if again == first else
                                f"Файл «{again}» — точная копия «{first}»: проверен один раз")
         elif digest is not None:
-            seen[digest] = target.name
-            saved.workbooks.append((target.name, target))
+            seen[digest] = label or target.name
+            saved.workbooks.append((label or target.name, target))
             if changed is not None:  # the registry tells one school's newer заявка by it (registry._newness)
                 _keep_time(target, changed)
         else:
@@ -188,11 +188,12 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
                 saved.notes.append(f"Архив «{name}» повреждён и не открывается, пропущен")
                 continue
             with archive:
-                for info in archive.infolist():
-                    member = _member_name(info)
-                    leaf = member.rstrip("/").rsplit("/", 1)[-1]
-                    if info.is_dir() or member.startswith("__MACOSX/") or leaf.startswith(("~$", ".")):
-                        continue
+                members = [(info, _member_name(info)) for info in archive.infolist()]
+                members = [(info, member) for info, member in members if not info.is_dir()
+                           and not member.startswith("__MACOSX/") and not _leaf(member).startswith(("~$", "."))]
+                places = _places([member for _info, member in members if member.lower().endswith(WORKBOOK_SUFFIXES)])
+                for info, member in members:
+                    leaf = _leaf(member)
                     if not leaf.lower().endswith(WORKBOOK_SUFFIXES):
                         saved.notes.append(f"Архив «{name}»: файл «{leaf}» — {_what(leaf)}, пропущен")
                         continue
@@ -203,9 +204,10 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
                     if unpacked > limits.max_bytes:
                         raise UploadRefused(f"Архив «{name}» слишком велик в распакованном виде: можно не больше "
                                             f"{limits.max_bytes // (1024 * 1024)} МБ за одну загрузку.")
+                    stored, label = places.get(member, (leaf, ""))
                     try:
                         with archive.open(info) as member_stream:
-                            take(leaf, member_stream, info.date_time)
+                            take(stored, member_stream, info.date_time, label)
                     except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
                         saved.notes.append(f"Архив «{name}»: файл «{leaf}» не распаковывается "
                                            "(повреждён или защищён паролем), пропущен")
@@ -217,6 +219,43 @@ def save_uploads(files: Iterable[tuple[str, IO[bytes]]], folder: Path, limits: L
         reasons = " ".join(saved.notes)
         raise UploadRefused("Не загружено ни одной книги Excel или Calc." + (f" {reasons}" if reasons else ""))
     return saved
+
+
+def _leaf(member: str) -> str:
+    return member.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _places(members: list[str]) -> dict[str, tuple[str, str]]:
+    """Name each workbook of an archive by its folders: (the name it is stored under, the label the page shows).
+
+    Schools' заявки are often sorted into a folder each, all named «Заявка.xlsx»: the page shows «Школа 5/Заявка.xlsx»
+    (the folders every member shares, such as the zipped folder itself, left out), and a name that occurs more than
+    once is stored as «Заявка (Школа 5).xlsx», so the registry and the marked copies tell them apart too.  Folder
+    names are only text here: each is cleaned like a file name and never becomes a folder on the server.
+    """
+    folders = {m: tuple(safe_file_name(p) for p in m.replace("\\", "/").split("/")[:-1] if p not in ("", ".", ".."))
+               for m in members}
+    common = 0  # how many leading folders every workbook of the archive shares
+    paths = list(folders.values())
+    while paths and all(len(p) > common and p[common] == paths[0][common] for p in paths):
+        common += 1
+    counts: dict[str, int] = {}
+    for member in members:
+        key = leaf_name(_leaf(member)).lower()
+        counts[key] = counts.get(key, 0) + 1
+    places: dict[str, tuple[str, str]] = {}
+    for member, parts in folders.items():
+        leaf = leaf_name(_leaf(member))
+        own = parts[common:]
+        if not own:
+            continue
+        stored = leaf
+        if counts[leaf.lower()] > 1:
+            path = PurePosixPath(leaf)
+            where = " - ".join(own)
+            stored = safe_file_name(f"{path.stem} ({where})") + path.suffix
+        places[member] = (stored, "/".join((*own, leaf)))
+    return places
 
 
 def _what(name: str) -> str:

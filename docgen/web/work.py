@@ -139,14 +139,14 @@ def reason(error: DocgenError) -> str:
     return str(error)
 
 
-def twin_note(outcome: Outcome, names: dict[Path, str]) -> str:
+def twin_note(outcome: Outcome, names: dict[Path, str], *, draft: bool = False) -> str:
     """Say that a workbook's papers are numbered because an earlier one of the upload gave the same names."""
     if outcome.twin_of is None:
         return ""
     first = names.get(outcome.twin_of, outcome.twin_of.name)
+    advice = "исправляйте последнюю" if draft else "подписывайте документ исправленной"
     return (f"Та же организация и тот же документ, что в книге «{first}»: документы этой книги названы "
-            f"«{outcome.documents[0]}», чтобы их не спутать. Если это две версии одной книги, подписывайте "
-            "документ исправленной.")
+            f"«{outcome.documents[0]}», чтобы их не спутать. Если это две версии одной книги, {advice}.")
 
 
 def _book(number: int, name: str, verdict: Checked) -> Book:
@@ -270,7 +270,7 @@ def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) 
         return
 
     def progress(phase: str, done: int, total: int, failed: int) -> None:
-        job.progress("Проекты документов", done, total, failed)
+        job.progress("Проекты: .docx" if phase == "docx" else "Проекты: PDF", done, total, failed)
 
     outcomes = render_many([b.path for b in broken], out, workers=1, progress=progress, draft=True,
                            converter_factory=_converter(converters, job), today=date.today())
@@ -282,7 +282,7 @@ def make_drafts(job: Job, books: list[Book], converters: Converters, out: Path) 
         if outcome.error is not None:
             book.draft_error = f"Проект не сделан. {reason(outcome.error)}"
             continue
-        book.paper_note = twin_note(outcome, names)
+        book.paper_note = twin_note(outcome, names, draft=True)
         for path in outcome.written:
             if path.suffix.lower() in (".docx", ".pdf"):
                 book.drafts.append(job.offer(path, path.name, path.name))
@@ -294,9 +294,18 @@ def run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -
         _run_check(job, books, converters)
 
 
+CHECKING = "Проверка книг"
+PAPERS_DOCX, PAPERS_PDF = "Документы .docx", "Документы PDF"
+
+
 def _run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) -> None:
+    job.plan = [CHECKING, "Проекты: .docx", "Проекты: PDF", PAPERS_DOCX, PAPERS_PDF]
     summary = Summary(check_books(job.progress, books))
     job.result = summary
+    broken = any(not b.ok and not b.error for b in summary.books)
+    valid = any(b.ok for b in summary.books)
+    job.plan = [CHECKING, *(["Проекты: .docx", "Проекты: PDF"] if broken else []),
+                *([PAPERS_DOCX, PAPERS_PDF] if valid else [])]
     mark_books(job, summary.books, job.folder / "замечания")
     make_drafts(job, summary.books, converters, job.folder / "проекты")
     written = make_papers(job, summary.books, converters, job.folder / "документы")
@@ -316,8 +325,13 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
     from docgen.calls import calls_workbook  # noqa: PLC0415
     from docgen.registry import DOCX, HTML, ORDER_XLSX, PDF, XLSX, make_registry  # noqa: PLC0415
 
+    archive = ["Архив: .docx", "Архив: PDF/A"] if job.options.get("archive") else []
+    papers = [PAPERS_DOCX, PAPERS_PDF] if job.options.get("papers") else []
+    job.plan = [CHECKING, "Реестр заявок", *papers, *archive]
     summary = Summary(check_books(job.progress, books))
     job.result = summary
+    if not any(b.ok for b in summary.books):
+        job.plan = [CHECKING, "Реестр заявок"]  # nothing valid: no papers, no archive
     checked = [b.checked for b in summary.books if b.checked is not None]
     calls = job.folder / "Кому перезвонить.xlsx"
     calls.write_bytes(calls_workbook(checked))
@@ -330,9 +344,16 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
         summary.marked_all = job.offer(bundle, bundle.name, "Все книги с отмеченными ошибками (.zip)")
     job.progress("Реестр заявок", 0, 1, 0)
     out = job.folder / "реестр"
+    formed: date | None = None
+    if job.options.get("date"):
+        try:
+            formed = date.fromisoformat(str(job.options["date"]))  # what a date field sends: ГГГГ-ММ-ДД
+        except ValueError:
+            job.notes.append(f"Дата реестра «{job.options['date']}» не распознана: реестр датирован сегодняшним днём.")
     try:
         made = make_registry(inbox, out, converter_factory=_converter(converters, job),
-                             order=bool(job.options.get("order")))
+                             order=bool(job.options.get("order")), formed=formed,
+                             title=job.options.get("title") or None)
     except DocgenError as exc:
         summary.registry_note = str(exc)
     else:

@@ -21,29 +21,54 @@
     sync();
   }
 
-  // Drop zone: drag and drop or the file button; the list shows what was chosen.
+  // Drop zone: drag and drop or the file button.  Every drop and every choice adds to what was chosen before (a
+  // methodologist gathers заявки from several folders), the same file only once; each can be taken out again.
   for (const zone of document.querySelectorAll("[data-drop]")) {
     const input = zone.querySelector("input[type=file]");
     const list = zone.querySelector("[data-chosen]");
+    const chosen = [];
+    const key = function (file) { return [file.name, file.size, file.lastModified].join("\u0000"); };
     const show = function () {
+      const transfer = new DataTransfer();
+      for (const file of chosen) transfer.items.add(file);
+      input.files = transfer.files;  // what the form sends
       list.textContent = "";
-      for (const file of input.files) {
+      chosen.forEach(function (file, index) {
         const item = document.createElement("li");
-        item.textContent = file.name;  // textContent: a file name is never markup
+        const name = document.createElement("span");
+        name.className = "name";
+        name.textContent = file.name;  // textContent: a file name is never markup
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "remove";
+        remove.textContent = "убрать";
+        remove.title = "Убрать этот файл из загрузки";
+        remove.addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopPropagation();
+          chosen.splice(index, 1);
+          show();
+        });
+        item.append(name, " ", remove);
         list.appendChild(item);
-      }
+      });
     };
-    input.addEventListener("change", show);
+    const add = function (files) {
+      const known = new Set(chosen.map(key));
+      for (const file of files) {
+        if (!known.has(key(file))) { chosen.push(file); known.add(key(file)); }
+      }
+      show();
+    };
+    // the browser replaces the input's files with the new choice: add them to the earlier ones instead
+    input.addEventListener("change", function () { add(Array.from(input.files)); });
     zone.addEventListener("dragover", function (event) { event.preventDefault(); zone.classList.add("over"); });
     zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
     zone.addEventListener("drop", function (event) {
-      // Files dropped anywhere on the zone become the input's files (the browser would open them otherwise).
+      // Files dropped anywhere on the zone are added (the browser would open them otherwise).
       event.preventDefault();
       zone.classList.remove("over");
-      if (event.dataTransfer && event.dataTransfer.files.length) {
-        input.files = event.dataTransfer.files;
-        show();
-      }
+      if (event.dataTransfer && event.dataTransfer.files.length) add(Array.from(event.dataTransfer.files));
     });
   }
 
@@ -66,12 +91,12 @@
         .then(function (status) {
           if (status === null) { window.location.reload(); return; }
           if (!["queued", "running"].includes(status.state)) { window.location.reload(); return; }
-          let text = status.phase;
+          let text = status.stage ? "Этап " + status.stage + " из " + status.stages + ". " + status.phase : status.phase;
           if (status.total) text += ": " + status.done + " из " + status.total;
           if (status.failed) text += ", с ошибками — " + status.failed;
           phase.textContent = text;
-          bar.max = status.total || 1;
-          bar.value = status.done;
+          bar.max = 1000;
+          bar.value = Math.round(status.overall * 1000);  // the whole work: it never goes back
           window.setTimeout(poll, 700);
         })
         .catch(function () { window.setTimeout(poll, 2000); });
