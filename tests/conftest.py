@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -55,6 +56,18 @@ def run(*args: str) -> Result:
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
     return result
+
+
+def with_ctrl_c(command: Sequence[str]) -> list[str]:
+    """Wrap a command so that Ctrl+C (SIGINT) reaches it as it does from a terminal.
+
+    A shell without job control starts background jobs with SIGINT ignored, and an ignored signal stays ignored
+    through exec: pytest run that way (CI, `make test &`) would start a docgen that never sees the test's Ctrl+C.
+    The wrapper restores the default before it execs the command.
+    """
+    restore = ("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+               "os.execvp(sys.argv[1], sys.argv[1:])")
+    return [sys.executable, "-c", restore, *command]
 
 
 def require(*tools: str) -> None:

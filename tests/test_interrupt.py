@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import EXAMPLE, FIXTURES, ROOT, run
+from tests.conftest import EXAMPLE, FIXTURES, ROOT, run, with_ctrl_c
 
 
 def _workbook(folder: Path, org: str, email: str | None = None) -> Path:
@@ -58,8 +58,8 @@ def test_ctrl_c_in_the_pdf_phase_stops_soffice_and_leaves_nothing(tmp_path: Path
     out = tmp_path / "out"
     env = {**os.environ, "DOCGEN_SOFFICE": str(soffice), "FAKE_SOFFICE_PIDS": str(pids), "TMPDIR": str(temp),
            "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "docgen", "render", *map(str, sources), "-o", str(out),
-                             "--workers", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(with_ctrl_c([sys.executable, "-m", "docgen", "render", *map(str, sources), "-o", str(out),
+                                         "--workers", "2"]), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL)
     try:
         started = _wait_for(lambda: pids.exists() and len(pids.read_text().splitlines()) == 2, 120)

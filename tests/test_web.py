@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 
 from docgen.web.app import Server, Settings, content_disposition, create_app
 from docgen.web.uploads import leaf_name
-from tests.conftest import EXAMPLE, ROOT, FakeConverter, flat
+from tests.conftest import EXAMPLE, ROOT, FakeConverter, flat, with_ctrl_c
 
 REPORT = ROOT / "examples" / "tomsk" / "Отчет МАОУ СОШ № 19.xlsx"
 TUROCHAK = ROOT / "examples" / "turochak" / "Заявка МБОУ Артыбашская СОШ.xlsx"
@@ -743,7 +743,7 @@ def test_docgen_serve_starts_serves_and_cleans_up(tmp_path: Path) -> None:
         port = sock.getsockname()[1]
     docgen = Path(sys.executable).with_name("docgen")
     env = {**os.environ, "TMPDIR": str(tmp_path), "DOCGEN_TOKEN": "t" * 20}
-    proc = subprocess.Popen([str(docgen), "serve", "--port", str(port), "--keep", "5"], env=env,
+    proc = subprocess.Popen(with_ctrl_c([str(docgen), "serve", "--port", str(port), "--keep", "5"]), env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
