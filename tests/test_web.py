@@ -385,6 +385,29 @@ def test_folders_in_a_zip_tell_two_zayavki_apart(client: TestClient, tmp_path: P
     assert "Заявка (Школа 99).xlsx" in [str(c.value) for row in calls.iter_rows() for c in row]
 
 
+def test_a_valid_zayavka_gives_its_plan_for_a_year_of_the_roadmap(client: TestClient) -> None:
+    """`docgen plan` on the page: the school picks a year of its roadmap and gets «План … на 2024–2025 учебный год»."""
+    page = client.get(upload(client, [(EXAMPLE.name, EXAMPLE.read_bytes())])).text
+    years = re.findall(r'<option value="(\d{4})">([^<]+)</option>', page)
+    assert [words for _year, words in years] == ["2023–2024 учебный год", "2024–2025 учебный год",
+                                                "2025–2026 учебный год"]
+    job = re.search(r'action="(/job/[^"]+)/plan"', page)
+    assert job is not None
+    response = client.post(f"{job.group(1)}/plan", data={"book": "1", "year": "2024"}, follow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    wait(client, location)
+    plan = client.get(location).text
+    assert "План из дорожной карты" in text_of(plan) and "Книг:" not in text_of(plan)
+    links = downloads(plan)
+    word = next(name for name in links if name.endswith(".docx"))
+    assert "2024–2025" in word and word.startswith("План")
+    body = "\n".join(flat(p.text) for p in docx.Document(io.BytesIO(client.get(links[word]).content)).paragraphs)
+    assert "2024–2025" in body and "гимназия № 56" in body
+    refused = client.post(f"{job.group(1)}/plan", data={"book": "1", "year": "2031"})
+    assert refused.status_code == 400 and "нет такого учебного года" in refused.text
+
+
 def test_many_schools_at_once(client: TestClient) -> None:
     """Jobs run side by side (the library one at a time, conversions in parallel); every one ends with its papers."""
     locations = []

@@ -48,7 +48,7 @@ from docgen.profiles import DEFAULT_PROFILE, available, load_profile
 from docgen.schema import SPECS
 from docgen.web.jobs import Job, JobStore, State
 from docgen.web.uploads import ACCEPT, Limits, UploadRefused, save_uploads
-from docgen.web.work import LIBRARY, Converters, Summary, run_check, run_desk
+from docgen.web.work import LIBRARY, Converters, Summary, run_check, run_desk, run_plan
 
 TOKEN_ENV = "DOCGEN_TOKEN"
 COOKIE = "docgen_token"
@@ -231,6 +231,7 @@ class Server:
             Route("/job/{job_id}/status", self.job_status),
             Route("/job/{job_id}/cancel", self.job_cancel, methods=["POST"]),
             Route("/job/{job_id}/delete", self.job_delete, methods=["POST"]),
+            Route("/job/{job_id}/plan", self.job_plan, methods=["POST"]),
             Route("/job/{job_id}/file/{number:int}", self.job_file),
             Mount("/static", StaticFiles(packages=[("docgen.web", "static")]), name="static"),
         ]
@@ -400,6 +401,24 @@ class Server:
         self.jobs.delete(job)
         return self._render("message.html", title="Файлы удалены",
                             message="Загруженные книги и сделанные документы удалены с сервера.")
+
+    async def job_plan(self, request: Request) -> Response:
+        """Make a plan from a valid заявка of this job (`docgen plan`): a new job of its own, with its own page."""
+        job = self._job(request)
+        summary = job.result if isinstance(job.result, Summary) else None
+        async with request.form(max_files=0, max_fields=5) as form:
+            number, year = str(form.get("book") or ""), str(form.get("year") or "")
+        book = next((b for b in summary.books if str(b.number) == number), None) if summary else None
+        if (book is None or not book.path.is_file() or not year.isdigit()
+                or int(year) not in {y for y, _ in book.plan_years}):
+            return self._message(400, "Нет такого плана", "Для этой книги нет такого учебного года в дорожной карте.")
+        made = self.jobs.create("check")
+        made.options = {"plan_from": book.name}
+        source = made.folder / "книги" / book.path.name
+        source.parent.mkdir()
+        shutil.copy2(book.path, source)
+        self.jobs.submit(made, lambda j: run_plan(j, book.name, source, int(year), self.converters))
+        return RedirectResponse(f"/job/{made.id}", status_code=303)
 
     async def job_file(self, request: Request) -> Response:
         job = self._job(request)

@@ -25,9 +25,11 @@ from docgen.annotate import annotate_workbook, annotated_name
 from docgen.checking import Checked, check_workbook
 from docgen.errors import DocgenError, OutputError, Problem, Severity, WorkbookFileError, WorkbookInvalidError
 from docgen.kinds import PAPERS
-from docgen.loader import shown
+from docgen.loader import load, shown
+from docgen.models import Application
 from docgen.pdf import PdfConverter
-from docgen.pipeline import Outcome, render_many
+from docgen.pipeline import Outcome, render_many, render_paper
+from docgen.text import year_span
 from docgen.web.jobs import Job
 
 # (pdfa, cancelled) → a converter for one request (the server's shared pool); `cancelled` drops its queued files
@@ -81,6 +83,7 @@ class Book:
     marked: int | None = None  # the workbook back with its problem cells marked
     drafts: list[int] = field(default_factory=list)  # «ПРОЕКТ — …» papers made despite the errors
     draft_error: str = ""
+    plan_years: list[tuple[int, str]] = field(default_factory=list)  # a valid заявка's roadmap: (year, «2024–2025»)
 
 
 @dataclass
@@ -158,6 +161,9 @@ def _book(number: int, name: str, verdict: Checked) -> Book:
     loaded = verdict.loaded
     if loaded is not None and loaded.spec is not None:
         book.kind_name = PAPERS[loaded.spec.kind].name
+    model = loaded.model if loaded is not None else None
+    if verdict.ok and isinstance(model, Application) and "plan" in model.profile.documents:
+        book.plan_years = [(year, year_span(year, year + 1)) for year in model.plan_years]
     book.rows = [row_of(p) for p in verdict.problems]
     book.errors = sum(p.severity is Severity.ERROR for p in verdict.problems)
     book.warnings = sum(p.severity is Severity.WARNING for p in verdict.problems)
@@ -312,6 +318,32 @@ def _run_check(job: Job, books: list[tuple[str, Path]], converters: Converters) 
     if len(written) > 2:
         bundle = _zip(written, job.folder / "Документы.zip")
         summary.all_papers = job.offer(bundle, bundle.name, "Все документы одним архивом (.zip)")
+
+
+def run_plan(job: Job, name: str, source: Path, year: int, converters: Converters) -> None:
+    """Make the plan for one school year from a valid заявка's roadmap (what `docgen plan` makes)."""
+    with LIBRARY:
+        job.plan = ["Проверка книг", PAPERS_DOCX]
+        job.progress("Проверка книг", 0, 1, 0)
+        loaded = load(source)
+        model = loaded.model
+        book = Book(1, name, source, ok=True)
+        job.result = Summary([book])
+        if loaded.errors or not isinstance(model, Application) or year not in model.plan_years:
+            book.ok = False
+            book.paper_error = "План не сделан: в книге больше нет такого учебного года или верной заявки."
+            return
+        job.progress(PAPERS_DOCX, 0, 1, 0)
+        paper = model.plan_for(year)
+        book.kind_name = f"план деятельности на {year_span(year, year + 1)} учебный год"
+        outcome = render_paper(source, paper, job.folder / "документы", converter_factory=_converter(converters, job))
+        if outcome.error is not None:
+            book.paper_error = f"План не сделан. {reason(outcome.error)}"
+            return
+        for path in outcome.written:
+            if path.suffix.lower() in (".docx", ".pdf"):
+                book.papers.append(job.offer(path, path.name, path.name))
+        job.progress(PAPERS_DOCX, 1, 1, 0)
 
 
 def run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, inbox: Path) -> None:
