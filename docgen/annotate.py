@@ -55,6 +55,24 @@ def annotated_name(source: Path) -> str:
     return f"{source.stem}{SUFFIX}.xlsx"
 
 
+def annotated_names(sources: list[Path]) -> list[str]:
+    """Name the marked copies of a batch: «bad.xls» and «bad.ods» give «bad — замечания.xlsx» and «bad (2) — …».
+
+    The numbers depend only on the batch's order, so a second run gives the same names (and replaces its own
+    copies) instead of adding «(3)».
+    """
+    names: list[str] = []
+    taken: set[str] = set()
+    for source in sources:
+        name, number = annotated_name(source), 2
+        while name.lower() in taken:
+            name = annotated_name(source.with_name(f"{source.stem} ({number}){source.suffix}"))
+            number += 1
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
 def annotate_workbook(checked: Checked, target: Path, *, force: bool = False) -> Path:
     """Write the marked copy of `checked.path` to `target` (a folder, or an .xlsx file name); return its path.
 

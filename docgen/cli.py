@@ -356,11 +356,11 @@ def check(workbooks: tuple[Path, ...], today: date | None, annotate_dir: Path | 
 
 def _annotate(checked: list[Checked], folder: Path, force: bool) -> None:
     """Write a marked copy of each workbook with problems into `folder`."""
-    from docgen.annotate import annotate_workbook  # noqa: PLC0415 - loads with the option
+    from docgen.annotate import annotate_workbook, annotated_names  # noqa: PLC0415 - loads with the option
 
     marked = [item for item in checked if item.error is None and item.problems]
-    for item in marked:
-        written = annotate_workbook(item, folder, force=force)
+    for item, name in zip(marked, annotated_names([item.path for item in marked]), strict=True):
+        written = annotate_workbook(item, folder / name, force=force)
         click.echo(f"Копия с замечаниями: «{written}».")
     if not marked:
         click.echo("Замечаний нет ни в одной книге: копии с замечаниями не нужны.")

@@ -144,6 +144,25 @@ def test_render_two_workbooks_of_one_school_makes_both_as_the_web_page_does(
             f"книги названы «{STEM} (2)»") in result.output
 
 
+def test_check_annotate_marks_two_workbooks_of_one_name_as_the_web_page_does(
+        edited: Callable[..., Path], tmp_path: Path) -> None:
+    """«bad.xlsx» and «bad.xlsm» in one folder: two marked copies, «bad — замечания» and «bad (2) — замечания»."""
+    def edit(wb: openpyxl.Workbook) -> None:
+        wb["Заявка"]["B9"] = "почта"
+    broken = edited(edit)
+    folder = tmp_path / "книги"
+    folder.mkdir()
+    for name in ("bad.xlsx", "bad.xlsm"):
+        (folder / name).write_bytes(broken.read_bytes())
+    out = tmp_path / "замечания"
+    for _ in range(2):  # a second run replaces its own copies: no «(3)»
+        result = run("check", str(folder / "bad.xlsx"), str(folder / "bad.xlsm"), "--annotate", str(out))
+        assert result.exit_code == 1 and "Копия с замечаниями" in result.output
+        assert sorted(p.name for p in out.iterdir()) == ["bad (2) — замечания.xlsx", "bad — замечания.xlsx"]
+    marked = openpyxl.load_workbook(out / "bad (2) — замечания.xlsx")
+    assert "bad.xlsm" in str(marked["Замечания"]["A1"].value)
+
+
 def test_render_refuses_invalid_workbook_and_writes_nothing(
         edited: Callable[..., Path], tmp_path: Path) -> None:
     def edit(wb: openpyxl.Workbook) -> None:

@@ -732,6 +732,18 @@ def test_desk_dates_and_titles_the_registry_as_the_command_does(client: TestClie
     assert "Дата реестра «31 мая» не распознана: реестр датирован сегодняшним днём." in text_of(client.get(wrong).text)
 
 
+def test_desk_archive_keeps_one_version_and_says_which_was_left_out(client: TestClient, tmp_path: Path) -> None:
+    """Two versions of one заявка: the papers of both, the archive one (it keeps one document each), and why."""
+    old = edited(tmp_path, {("Заявка", "B11"): "Тема первой копии"}, "ok1.xlsx")
+    new = edited(tmp_path, {("Заявка", "B11"): "Тема второй копии"}, "ok2.xlsx")
+    location = upload(client, [(old.name, old.read_bytes()), (new.name, new.read_bytes())], url="/desk",
+                      data={"papers": "on", "archive": "on"})
+    text = text_of(client.get(location).text)
+    assert (f"В архив не вошли документы книг: 1: «ok2.xlsx» — Файл «{PAPER}»: то же имя файла получается из "
+            "«ok1.xlsx»") in text
+    assert "docgen-serve" not in text and ".docgen" not in text
+
+
 def test_desk_publishes_the_newest_of_one_schools_zayavki_by_the_zip_dates(client: TestClient,
                                                                           tmp_path: Path) -> None:
     """Same date in both заявки: the copy the zip says was saved later goes to the page, and the desk says so."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from docgen.annotate import annotate_workbook, annotated_name
+from docgen.annotate import annotate_workbook, annotated_names
 from docgen.checking import Checked, check_workbook
 from docgen.errors import DocgenError, OutputError, Problem, Severity, WorkbookFileError, WorkbookInvalidError
 from docgen.kinds import PAPERS
@@ -248,19 +248,13 @@ def mark_books(job: Job, books: list[Book], out: Path) -> list[Path]:
     («bad.xls» and «bad.ods») get «bad — замечания.xlsx» and «bad (2) — замечания.xlsx».
     """
     written: list[Path] = []
-    for book in books:
-        if book.checked is None or book.error or not (book.errors or any(
-                p.severity is Severity.WARNING and p.where is not None and p.where.row is not None
-                for p in book.checked.problems)):
-            continue
+    marked = [(book, book.checked) for book in books if book.checked is not None and not book.error and (
+        book.errors or any(p.severity is Severity.WARNING and p.where is not None and p.where.row is not None
+                           for p in book.checked.problems))]
+    for (book, checked), name in zip(marked, annotated_names([book.path for book, _ in marked]), strict=True):
         out.mkdir(parents=True, exist_ok=True)
-        target = out / annotated_name(book.path)
-        number = 2
-        while target.exists():
-            target = out / annotated_name(book.path.with_name(f"{book.path.stem} ({number}){book.path.suffix}"))
-            number += 1
         try:
-            path = annotate_workbook(book.checked, target)
+            path = annotate_workbook(checked, out / name)
         except DocgenError:
             continue  # the page still lists every problem; only the marked copy is missing
         what = "ошибками" if book.errors else "предупреждениями"
@@ -427,4 +421,7 @@ def _run_desk(job: Job, books: list[tuple[str, Path]], converters: Converters, i
             failed = [o for o in archived.outcomes if not o.ok]
             summary.archive = job.offer(target, target.name, "Архив: .docx, PDF/A и опись (.zip)")
             if failed:
-                summary.archive_note = f"В архив не вошли документы книг: {len(failed)} (см. ошибки выше)."
+                names = {b.path: b.name for b in summary.books}
+                why = "; ".join(f"«{names.get(o.source, o.source.name)}» — {reason(o.error)}"
+                                for o in failed if o.error is not None)
+                summary.archive_note = f"В архив не вошли документы книг: {len(failed)}: {why}."
