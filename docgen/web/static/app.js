@@ -27,11 +27,14 @@
     const input = zone.querySelector("input[type=file]");
     const list = zone.querySelector("[data-chosen]");
     const chosen = [];
+    const collects = (function () { try { new DataTransfer(); return true; } catch (e) { return false; } })();
     const key = function (file) { return [file.name, file.size, file.lastModified].join("\u0000"); };
     const show = function () {
-      const transfer = new DataTransfer();
-      for (const file of chosen) transfer.items.add(file);
-      input.files = transfer.files;  // what the form sends
+      if (collects) {
+        const transfer = new DataTransfer();
+        for (const file of chosen) transfer.items.add(file);
+        input.files = transfer.files;  // what the form sends
+      }
       list.textContent = "";
       chosen.forEach(function (file, index) {
         const item = document.createElement("li");
@@ -49,11 +52,13 @@
           chosen.splice(index, 1);
           show();
         });
-        item.append(name, " ", remove);
+        item.append(name);
+        if (collects) item.append(" ", remove);
         list.appendChild(item);
       });
     };
     const add = function (files) {
+      if (!collects) chosen.length = 0;  // an old browser cannot set a file input's files: the latest choice only
       const known = new Set(chosen.map(key));
       for (const file of files) {
         if (!known.has(key(file))) { chosen.push(file); known.add(key(file)); }
