@@ -319,6 +319,19 @@ class RoadmapEvent(Model):
     def responsible_with_contacts(self) -> str:
         return f"{self.responsible}\n{self.contacts}" if self.contacts else self.responsible
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def title_with_form(self) -> str:
+        """«Семинар «…» (форма проведения: семинар)»; a title that already names its form is not told it twice.
+
+        The form's column asks for «Мероприятие с указанием формы проведения»; «Мировое кафе» «Обратная связь…»
+        followed by «(форма проведения: «Мировое кафе»)» would say the same thing twice.
+        """
+        form = self.form.strip("«»\"„“ ").casefold()
+        if form and form in self.title.casefold():
+            return self.title
+        return f"{self.title} (форма проведения: {self.form})"
+
 
 class NumberedEvent(Model):
     """A roadmap event with its number in the document's continuous numbering."""

@@ -241,7 +241,7 @@ def check_order(order: Order) -> list[Finding]:
                     f"прошлого года? Проверьте годы (для распоряжения {year} года — с {year_span(year, year + 1)})",
                     severity=Severity.WARNING))
                 break
-    return findings
+    return findings + _annex_references(order)
 
 
 def _around(text: str, match: re.Match[str]) -> str:
@@ -266,6 +266,36 @@ def short_name_finding(paper: Paper) -> Finding | None:
                    f"похоже на полное наименование ({plural(len(name), 'знак', 'знака', 'знаков')}): краткое — как "
                    "в уставе, например «МАОУ гимназия № 56 г. Томска»; оно стоит в имени файла (длинное имя будет "
                    "обрезано) и везде, где организация названа коротко", severity=Severity.WARNING)
+
+
+# A reference to an annex of the order itself: «(приложение № 2)», «приложением № 1 к настоящему распоряжению»; not
+# «приложением № 3 к Положению … (приказ … № 352)», an annex of another act.
+_ANNEX_REFERENCE = re.compile(r"приложени\w*\s+№\s*(\d+)(?!\d|\s+к\s+(?!настоящему))", re.IGNORECASE)
+
+
+def _annex_references(order: Order) -> list[Finding]:
+    """Check that every annex the order's typed text refers to is there (ГОСТ Р 7.0.97, 5.19).
+
+    The order's annexes are № 1, the Положение, and № 2, the list of sites when «Площадки» has rows; the points
+    that refer to them are the program's own.  A typed «(приложение № 3)» would send a reader to nothing.
+    """
+    numbers = {annex.number for annex in order.annexes}
+    have = "приложение № 1 — Положение" + (", № 2 — перечень площадок" if len(numbers) > 1 else
+                                           "; перечень площадок (№ 2) появляется, если заполнен лист «Площадки»")
+    texts: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("preamble",), order.preamble), (("cancel_text",), order.cancel_text),
+        (("termination_lead",), order.termination_lead), (("report_text",), order.report_text),
+        (("report_form",), order.report_form), (("approval_text",), order.approval_text)]
+    texts += [(("assignments", i, "text"), a.text) for i, a in enumerate(order.assignments)]
+    for i, point in enumerate(order.free_points):
+        texts += [(("free_points", i, "text"), point.text), (("free_points", i, "subpoints"), point.subpoints)]
+    findings: list[Finding] = []
+    for loc, text in texts:
+        for match in _ANNEX_REFERENCE.finditer(text or ""):
+            if int(match[1]) not in numbers:
+                findings.append(Finding(loc, f"ссылка «{match[0]}» ведёт на приложение, которого в распоряжении нет "
+                                             f"({have}); исправьте ссылку или добавьте приложение"))
+    return findings
 
 
 def check(paper: Paper, today: date | None = None) -> list[Finding]:

@@ -372,7 +372,7 @@ def build_zayavka(path: Path) -> None:
                 "Категория участников мероприятия (для кого предназначено)",
                 "Ответственный за организацию мероприятия, контактная информация"],
           "item in year.events",
-          ["{{ item.number }}", "{{ item.event.title }} (форма проведения: {{ item.event.form }})",
+          ["{{ item.number }}", "{{ item.event.title_with_form }}",
            "{{ item.event.result }}", "{{ item.event.when.label }}", "{{ item.event.participants }}",
            "{{ item.event.responsible_with_contacts }}"],
           # contacts get the widest column: «А.В. Константинопольская-» is 46 mm at 11 pt, a phone 31 mm;

@@ -371,3 +371,38 @@ def values_to_keep_whole(texts: Iterable[str]) -> set[str]:
         found.update(m.strip() for m in re.findall(
             r"(?:\+7|8)[ \u00a0]?\(\d{3,5}\)[ \u00a0]?\d{1,3}[-\u2011]\d{2}[-\u2011]\d{2}", text))
     return found
+
+
+# --- the order's annexes ---------------------------------------------------------------------------------------
+
+# A reference to an annex of the order itself: «(приложение № 2)», «приложением № 1 к настоящему распоряжению»; not
+# «приложением № 3 к Положению … (приказ … № 352)», an annex of another act.
+_ANNEX_REFERENCE = re.compile(r"приложени\w*\s+№\s*(\d+)(?!\d|\s+к\s+(?!настоящему))", re.IGNORECASE)
+_FORM_REFERENCE = re.compile(r"приложени\w*\s+к\s+Положению", re.IGNORECASE)
+
+
+def annex_problems(pdf_path: Path) -> list[str]:
+    """Return the annexes of an order its text never mentions, and the mentions of annexes it does not have.
+
+    An annex is its mark top right as printed: a line «Приложение № N», or a line «Приложение» over «к Положению …»
+    (the Положение's own annex, the form of the заявка).  The order's text is every body line before the first mark.
+    A PDF that starts with a mark (an annex printed alone) has no order text to check.
+    """
+    blocks, _ = read_blocks(pdf_path)
+    lines = [_flat(line.text) for line in blocks[0].lines]
+    marks: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if numbered := re.fullmatch(r"Приложение № (\d+)", line):
+            marks.append((index, numbered[1]))
+        elif line == "Приложение" and index + 1 < len(lines) and lines[index + 1].startswith("к Положению"):
+            marks.append((index, "к Положению"))
+    if not marks or marks[0][0] == 0:
+        return []
+    text = re.sub(r"(?<=[а-яё])- (?=[а-яё])", "", " ".join(lines[: marks[0][0]]))  # a word hyphenated at a line end
+    referenced = {m[1] for m in _ANNEX_REFERENCE.finditer(text)}
+    referenced |= {"к Положению"} if _FORM_REFERENCE.search(text) else set()
+    present = {mark for _, mark in marks}
+    return ([f"annex «{mark}» is in the document but its text never mentions it"
+             for mark in sorted(present - referenced)]
+            + [f"the text refers to annex «{mark}», which the document does not have"
+               for mark in sorted(referenced - present)])

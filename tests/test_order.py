@@ -18,6 +18,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from openpyxl.utils import get_column_letter
 
 from docgen.loader import load
 from docgen.models import FreePoint, Named, Order
@@ -470,3 +471,27 @@ def test_a_number_typed_with_its_sign_prints_one_sign_everywhere(tmp_path: Path,
         texts = [_norm(t) for t in body_texts(doc)]
         assert not any("№ №" in t or "№№" in t for t in texts), name
         assert sum("№ 312" in t for t in texts) == (1 if name.startswith("Приложение") else 1 + 2), name
+
+
+def test_check_refuses_a_reference_to_an_annex_the_order_does_not_have(tmp_path: Path) -> None:
+    """A typed «(приложение № 3)» or «приложением № 2 к настоящему распоряжению» with no list of sites is an error
+    at its cell; «приложением № 3 к Положению … (приказ … № 352)», an annex of another act, is not."""
+    wb = openpyxl.load_workbook(WORKBOOK)
+    points = wb["Пункты"]
+    points["A2"] = "Утвердить состав рабочей группы (приложение № 3)."
+    assignments = wb["Поручения"]
+    column = next(c.column for c in assignments[1] if str(c.value).startswith("Поручение"))
+    assignments.cell(2, column).value = "формировать заявку в соответствии с приложением № 2 к настоящему распоряжению"
+    path = tmp_path / "ссылки.xlsx"
+    wb.save(path)
+    errors = [str(p) for p in load(path).errors]
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"Лист «Поручения», строка 2, столбец {get_column_letter(column)}")
+    assert "ссылка «приложением № 2» ведёт на приложение, которого в распоряжении нет (приложение № 1 — " \
+           "Положение; перечень площадок (№ 2) появляется, если заполнен лист «Площадки»)" in errors[0]
+    assert errors[1].startswith("Лист «Пункты», строка 2, столбец A") and "«приложение № 3»" in errors[1]
+    assert load(WORKBOOK).errors == []  # № 477's «приложением № 3 к Положению … № 352» is another act's annex
+    wb = openpyxl.load_workbook(with_sites(tmp_path))
+    wb["Поручения"].cell(2, column).value = "разместить перечень площадок (приложение № 2) на сайте"
+    wb.save(path)
+    assert load(path).errors == []  # with sites, annex № 2 is there

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
@@ -180,3 +181,32 @@ def test_the_check_fails_a_badly_set_pdf(tmp_path: Path) -> None:
     assert "outside the margins" in text
     assert "e-mail broken inside a word" in text
     assert "proper name hyphenated" in text
+
+
+# --- every annex of the order is referenced in its text ----------------------------------------------------------
+
+
+def test_every_annex_of_the_order_is_referenced_in_its_printed_text(papers: Path, tmp_path: Path) -> None:
+    """Read from the PDF: each mark «Приложение № N» (and «Приложение / к Положению …») is named in the order's
+    text and each reference has its annex — for № 477, for an order with a list of sites, and not for a point
+    citing an annex the order lacks."""
+    from tests.printcheck import annex_problems
+
+    order = papers / "Распоряжение № 477 от 04.05.2023.pdf"
+    assert annex_problems(order) == []
+    assert annex_problems(papers / "Приложение № 1 к распоряжению № 477 от 04.05.2023.pdf") == []  # no order text
+    wb = openpyxl.load_workbook(EXAMPLES / "tomsk" / "Распоряжение № 477 от 04.05.2023.xlsx")
+    wb["Площадки"].append(["МАОУ гимназия № 56 г. Томска", "Формирующее оценивание",
+                           "2023–2024, 2024–2025 учебные годы"])
+    wb.save(tmp_path / "с площадками.xlsx")
+    wb["Пункты"]["A2"] = "Утвердить состав рабочей группы (приложение № 3)."
+    wb.save(tmp_path / "со ссылкой.xlsx")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli.main, ["render", str(tmp_path / "с площадками.xlsx"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert annex_problems(out / "Распоряжение № 477 от 04.05.2023.pdf") == []
+    # the rule refuses the stray reference, so its paper is made as a draft, which prints everything typed
+    result = CliRunner().invoke(cli.main, ["render", str(tmp_path / "со ссылкой.xlsx"), "-o", str(out), "--draft"])
+    assert result.exit_code == 0, result.output
+    assert annex_problems(out / "ПРОЕКТ — Распоряжение № 477 от 04.05.2023.pdf") == [
+        "the text refers to annex «3», which the document does not have"]
