@@ -188,7 +188,7 @@ def _form(doc: object) -> None:
 def _sites(doc: object) -> None:
     para(doc, "{{ annex.title }}", align=CENTER, indent=False, bold=True, space_after=12)
     table(doc, ["№ пп", "Организация", "Тема стажировочной площадки", "Срок деятельности"], "site in sites",
-          ["{{ loop.index }}", "{{ site.org }}", "{{ site.topic }}", "{{ site.term }}"], [12, 50, 70, 38])
+          ["{{ loop.index }}", "{{ site.org.nominative }}", "{{ site.topic }}", "{{ site.term }}"], [12, 50, 70, 38])
 
 
 def build_order(path: Path) -> None:

@@ -340,7 +340,7 @@ def test_sites_make_a_point_and_annex_no_2(tmp_path: Path) -> None:
     assert texts[mark + 1: mark + 4] == ["к распоряжению департамента образования администрации Города Томска",
                                          "от 04.05.2023 №\u00a0477", "Перечень муниципальных стажировочных площадок"]
     sites = doc.tables[-1]
-    assert [c.text for c in sites.rows[1].cells][1:3] == [
+    assert [flat(c.text) for c in sites.rows[1].cells][1:3] == [
         "МАОУ гимназия № 56 г. Томска",
         "Формирующее оценивание как ресурс внутришкольной системы оценки качества образования"]
     assert [v.file_stem for v in loaded.model.variants()][1:] == [
