@@ -581,6 +581,11 @@ def test_the_pages_say_truly_when_the_files_go(make_server: Callable[..., tuple[
     unknown = text_of(client.get("/job/" + "b" * 32).text)
     assert ("они хранятся 1 час после загрузки, а результаты проверки книг школы — 10 мин после первого скачивания"
             in unknown)
+    # kept 5 minutes in all: a download cannot shorten that, and no page says it would
+    _short, quick = make_server(retention_minutes=5)
+    page = text_of(quick.get(upload(quick, [(EXAMPLE.name, EXAMPLE.read_bytes())])).text)
+    assert "Файлы будут удалены с сервера через 5 мин." in page and "после первого скачивания" not in page
+    assert "они хранятся 5 мин после загрузки. Загрузите" in text_of(quick.get("/job/" + "c" * 32).text)
 
 
 def test_the_sweeper_leaves_the_libreoffice_pool_alone(tmp_path: Path) -> None:

@@ -262,17 +262,19 @@ class Server:
         if reason is not None:
             return self._message(404, "Результаты удалены", f"Этой работы на сервере больше нет: {reason}. "
                                  "Загрузите книги ещё раз.")
-        grace = min(self.settings.grace_minutes, self.settings.retention_minutes)
-        return self._message(404, "Страница не найдена",
-                     "Такой страницы нет, или результаты уже удалены с сервера: они хранятся "
-                     f"{_minutes(self.settings.retention_minutes)} после загрузки, а результаты проверки книг "
-                     f"школы — {_minutes(grace)} после первого скачивания. Загрузите книги ещё раз.")
+        rule = f"они хранятся {_minutes(self.settings.retention_minutes)} после загрузки"
+        if self.settings.grace_minutes < self.settings.retention_minutes:
+            rule += f", а результаты проверки книг школы — {_minutes(self.settings.grace_minutes)} после первого " \
+                    "скачивания"
+        return self._message(404, "Страница не найдена", f"Такой страницы нет, или результаты уже удалены с сервера: "
+                             f"{rule}. Загрузите книги ещё раз.")
 
     # --- pages --------------------------------------------------------------------------------------------------
 
     def _render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("retention", _minutes(self.settings.retention_minutes))
         context.setdefault("grace", _minutes(min(self.settings.grace_minutes, self.settings.retention_minutes)))
+        context.setdefault("grace_shortens", self.settings.grace_minutes < self.settings.retention_minutes)
         context.setdefault("limits", self.settings.limits)
         context.setdefault("accept", ACCEPT)
         return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
@@ -386,7 +388,8 @@ class Server:
         summary = job.result if isinstance(job.result, Summary) else None
         left = max(1, math.ceil((job.expires - time.time()) / 60))
         return self._render("job.html", job=job, state=job.status(), summary=summary, State=State,
-                            minutes_left=left, shortened=self.jobs.shortened(job))
+                            minutes_left=left, shortened=self.jobs.shortened(job),
+                            shortens=job.expires - time.time() > self.jobs.grace)
 
     async def job_status(self, request: Request) -> Response:
         return JSONResponse(self._job(request).status())
