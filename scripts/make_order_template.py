@@ -52,44 +52,45 @@ def _order(doc: object) -> None:
     title = para(doc, "{{ title }}", indent=False, align=LEFT, bold=True, space_before=12, space_after=12)
     title.paragraph_format.right_indent = Cm(7.5)  # a title block no wider than ~9.5 cm (ГОСТ Р 7.0.97, 5.17)
 
-    para(doc, "{{ preamble | colon }}")
+    para(doc, "{{ preamble | colon }}", hyphenate=True)
     para(doc, "{%p if numbering.cancel %}")
-    para(doc, "{{ numbering.cancel }} {{ cancel_text }}")
+    para(doc, "{{ numbering.cancel }} {{ cancel_text }}", hyphenate=True)
     para(doc, "{%p endif %}")
     para(doc, "{%p if numbering.termination %}")  # no site ends: no such point, no report instruction
-    para(doc, "{{ numbering.termination }} {{ termination_lead }}")
+    para(doc, "{{ numbering.termination }} {{ termination_lead }}", hyphenate=True)
     para(doc, "{%p for group in numbering.groups %}")
     para(doc, "{{ group.number }} {% for org in group.orgs %}{{ org | тв }}{% if not loop.last %}, {% endif %}"
-              "{% endfor %} — {{ group.end_label }}.")
+              "{% endfor %} — {{ group.end_label }}.", hyphenate=True)
     para(doc, "{%p endfor %}")
     para(doc, "{{ numbering.report }} Руководителям {% for org in termination_orgs %}{{ org | рд }}"
-              "{% if not loop.last %}, {% endif %}{% endfor %} {{ report_text }}")
+              "{% if not loop.last %}, {% endif %}{% endfor %} {{ report_text }}", hyphenate=True)
     para(doc, "{%p for line in report_form_lines %}")
-    para(doc, "{{ line }}")
+    para(doc, "{{ line }}", hyphenate=True)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endif %}")
-    para(doc, "{{ numbering.approval }} {{ approval_text | strip_dot }} (приложение\u00a0№\u00a01).")
+    para(doc, "{{ numbering.approval }} {{ approval_text | strip_dot }} (приложение\u00a0№\u00a01).", hyphenate=True)
     # Положение, п. 3.3: the status is given by an order; the list of sites is an annex only with this point
     para(doc, "{%p if numbering.sites %}")
     para(doc, "{{ numbering.sites }} Присвоить статус муниципальной стажировочной площадки образовательным "
-              "организациям по темам и на сроки согласно перечню (приложение\u00a0№\u00a0{{ numbering.sites_annex }}).")
+              "организациям по темам и на сроки согласно перечню (приложение\u00a0№\u00a0{{ numbering.sites_annex }}).",
+         hyphenate=True)
     para(doc, "{%p endif %}")
     para(doc, "{%p for point in numbering.executors %}")
     para(doc, "{{ point.number }} {{ point.executor | дт | capfirst }}{% if point.contact %} "
-              "({{ point.contact | typeset }}){% endif %}:")
+              "({{ point.contact | typeset }}){% endif %}:", hyphenate=True)
     para(doc, "{%p for item in point.items %}")
     para(doc, "{{ item.number }} {{ item.text | strip_dot | capfirst }}.{% if item.deadline %} Срок: "
-              "{{ item.deadline }}.{% endif %}")
+              "{{ item.deadline }}.{% endif %}", hyphenate=True)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{%p for point in numbering.free %}")
-    para(doc, "{{ point.number }} {{ point.text }}")
+    para(doc, "{{ point.number }} {{ point.text }}", hyphenate=True)
     para(doc, "{%p for item in point.items %}")
-    para(doc, "{{ item.number }} {{ item.text }}")
+    para(doc, "{{ item.number }} {{ item.text }}", hyphenate=True)
     para(doc, "{%p endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "{{ numbering.control }} Контроль за исполнением настоящего распоряжения возложить на "
-              "{{ control_position | вн }} {{ control_person | ио | вн | typeset }}.", keep_next=True)
+              "{{ control_position | вн }} {{ control_person | ио | вн | typeset }}.", keep_next=True, hyphenate=True)
 
     sign = doc.add_table(rows=1, cols=2)  # type: ignore[attr-defined]
     _no_borders(sign)
