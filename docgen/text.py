@@ -160,7 +160,8 @@ def typeset(value: str) -> str:
     at them (a reader would take such a hyphen for a hyphenation), and the places where it may break when it is
     wider than its column are marked with zero-width spaces: after «@» and «://», before each «.», «/» and «-»
     (the break points typographers use for addresses: nothing is added, and the next line visibly goes on with
-    the address).  Both are invisible and LibreOffice leaves them out of the PDF's text, so an address copied
+    the address).  An address of at most SHORT_ADDRESS characters gets no break marks at all and moves whole to
+    the next line.  Both are invisible and LibreOffice leaves them out of the PDF's text, so an address copied
     from the PDF is the address typed.  Idempotent: a value set twice is the same.
     """
     if not value or (value.isascii() and not any(ch in value for ch in "@/%-0123456789")):
@@ -186,18 +187,33 @@ def _set_phone(phone: str) -> str:
     return phone.replace(" ", NBSP).replace("-", NBHY)
 
 
+# An address this short fits on a line of the narrowest column docgen prints (about 25 characters of 11 pt in
+# 50 mm): it gets no break points and moves whole to the next line, as a reader expects of «imc@obr.admin.tomsk.ru».
+SHORT_ADDRESS = 24
+
+
 def _set_email(email: str) -> str:
     email = email.replace(BREAK_HERE, "").replace(WORD_JOINER, "")
+    if len(email) <= SHORT_ADDRESS:
+        return _whole(email)
     local, _, domain = email.partition("@")
     return _address_breaks(local + "@" + BREAK_HERE + domain)
 
 
 def _set_url(url: str) -> str:
     url = url.replace(BREAK_HERE, "").replace(WORD_JOINER, "")
+    if len(url) <= SHORT_ADDRESS:
+        return _whole(url)
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url
     return scheme + sep + (BREAK_HERE if sep else "") + _address_breaks(rest)
+
+
+def _whole(address: str) -> str:
+    """Keep a short address on one line: a word joiner after each «-» and «/», the only places in it where a line
+    may break (Unicode's line-breaking rules; a «.» or «@» between letters is no break opportunity)."""
+    return address.replace("-", "-" + WORD_JOINER).replace("/", "/" + WORD_JOINER)
 
 
 def _address_breaks(address: str) -> str:
