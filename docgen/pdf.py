@@ -394,7 +394,8 @@ class LibreOfficeConverter:
             *self.command, f"-env:UserInstallation={profile.as_uri()}",
             "--headless", "--norestore", "--nolockcheck", "--nodefault",
             "--infilter=MS Word 2007 XML", "--convert-to", self.filter,
-            "--outdir", str(out_dir), *map(str, sources),
+            # absolute: soffice runs in the profile's folder, where a path relative to the user's folder means nothing
+            "--outdir", str(out_dir.absolute()), *(str(source.absolute()) for source in sources),
         ]
         # LibreOffice writes under $HOME and its lu*.tmp files under $TMPDIR: both inside the profile, which is
         # removed afterwards, so even a killed soffice leaves nothing in the system's temporary folder.

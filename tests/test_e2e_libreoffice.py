@@ -147,3 +147,16 @@ def test_every_paper_is_a_real_pdf(all_examples: Path, name: str) -> None:
     for number, page in enumerate(pages[1:], start=2):
         assert page.strip().splitlines()[0].strip() == str(number)
     assert "{{" not in text and "{%" not in text
+
+
+def test_relative_paths_as_make_demo_gives_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`docgen render examples -o out` from the user's folder: soffice runs elsewhere and must get whole paths."""
+    require("soffice", "pdftotext")
+    example = Path(__file__).resolve().parent.parent / "examples" / "tomsk" / "Заявка МАОУ гимназия № 56.xlsx"
+    (tmp_path / "книги").mkdir()
+    (tmp_path / "книги" / example.name).write_bytes(example.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli.main, ["render", "книги", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    text = _flat(_tool("pdftotext", str(tmp_path / "out" / f"{STEM}.pdf"), "-"))
+    assert "на присвоение статуса стажировочной площадки" in text
