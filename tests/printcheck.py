@@ -221,6 +221,24 @@ def _broken_word(a: str, b: str) -> str | None:
     return None
 
 
+# What must stay on one line: the end of a line, the start of the next, and what a break there would split
+_KEPT_TOGETHER: tuple[tuple[str | re.Pattern[str], str | re.Pattern[str], str], ...] = (
+    (_PHONE_HEAD, _PHONE_REST, "phone"),  # a code or prefix at the end, the number on the next line
+    (rf"\d[{_HYPHENS}]$", r"\d", "number broken at its hyphen (phone, years)"),
+    (rf"\d[{_HYPHENS}]$", r"[а-яё]{1,3}\b", "«19-й»"),
+    (r"\d[–—]$", r"\d", "range of numbers («5–9»)"),
+    (r"№[ \u00a0]*$", r"\d", "«№ N»"),
+    (r"\d$", r"%", "«N %»"),
+    # «г.» of «2023 г.» or «20____ г.» is a year's: what follows on the next line is not its word
+    (r"(?<!\d{4}[ \u00a0])(?<!_[ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", r"[А-ЯЁ\d]",
+     "abbreviation and its word («г. Томска»)"),
+    (r"\d$", r"г\.[ \u00a0]?[А-ЯЁ]", "«№ 56 г. Томска»"),
+    (r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.(?:[ \u00a0]?[А-ЯЁ]\.)?$", r"[А-ЯЁ][а-яё]", "initials and surname"),
+    (r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.$", r"[А-ЯЁ]\.", "initials"),
+    (r"[А-ЯЁ][а-яё]+$", r"[А-ЯЁ]\.[ \u00a0]?[А-ЯЁ]\.", "surname and initials"),
+)
+
+
 def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> list[str]:
     """What is wrong with breaking the line after `a` and going on with `b` (`previous_word` ends the line before;
     `fits` tells whether the last word of `a` and the first of `b` together would have fitted on one line).
@@ -243,30 +261,7 @@ def _break_problems(a: str, b: str, previous_word: str, fits: bool = False) -> l
         if verdict:
             found.append(f"URL {verdict}:")
     # phone: a code or prefix at the end, the number on the next line; or a number broken at its hyphen
-    if _PHONE_HEAD.search(a) and _PHONE_REST.match(b):
-        found.append("phone")
-    if re.search(rf"\d[{_HYPHENS}]$", a) and re.match(r"\d", b):
-        found.append("number broken at its hyphen (phone, years)")
-    if re.search(rf"\d[{_HYPHENS}]$", a) and re.match(r"[а-яё]{1,3}\b", b):
-        found.append("«19-й»")
-    if re.search(r"\d[–—]$", a) and re.match(r"\d", b):
-        found.append("range of numbers («5–9»)")
-    if re.search(r"№[ \u00a0]*$", a) and re.match(r"\d", b):
-        found.append("«№ N»")
-    if re.search(r"\d$", a) and b.startswith("%"):
-        found.append("«N %»")
-    # «г.» of «2023 г.» or «20____ г.» is a year's: what follows on the next line is not its word
-    if re.search(r"(?<!\d{4}[ \u00a0])(?<!_[ \u00a0])(?<![А-Яа-яЁё])(?:г|ул|пр|пер|д|п)\.$", a) \
-            and re.match(r"[А-ЯЁ\d]", b):
-        found.append("abbreviation and its word («г. Томска»)")
-    if re.search(r"\d$", a) and re.match(r"г\.[ \u00a0]?[А-ЯЁ]", b):
-        found.append("«№ 56 г. Томска»")
-    if re.search(r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.(?:[ \u00a0]?[А-ЯЁ]\.)?$", a) and re.match(r"[А-ЯЁ][а-яё]", b):
-        found.append("initials and surname")
-    if re.search(r"(?<![А-ЯЁа-яё])[А-ЯЁ]\.$", a) and re.match(r"[А-ЯЁ]\.", b):
-        found.append("initials")
-    if re.search(r"[А-ЯЁ][а-яё]+$", a) and re.match(r"[А-ЯЁ]\.[ \u00a0]?[А-ЯЁ]\.", b):
-        found.append("surname and initials")
+    found.extend(kind for end, start, kind in _KEPT_TOGETHER if re.search(end, a) and re.match(start, b))
     if (re.search(r"«?\d{1,2}»?$", a) and re.match(rf"(?:{_MONTHS})\b", b)) or (
             re.search(rf"\d»?[ \u00a0](?:{_MONTHS})$", a) and re.match(r"\d{4}", b)) or (
             re.search(r"\d{4}$", a) and re.match(r"г\.", b)):
